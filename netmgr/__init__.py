@@ -1,0 +1,1 @@
+"""netmgr: an embedded, Nova-side network manager with the Quantum v2.0 resource model."""

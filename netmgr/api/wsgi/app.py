@@ -1,0 +1,15 @@
+"""Assemble the WSGI application from configuration."""
+
+from netmgr.api.wsgi import auth
+from netmgr.api.wsgi import router
+from netmgr import client
+from netmgr import constants as const
+
+
+def build_app(conf, db=None):
+    ops, _services = client.build_operations(conf, db)
+    api = router.ApiRouter(ops, conf, auth.context_builder(conf))
+    if conf.auth_strategy == const.AUTH_KEYSTONE:
+        from keystonemiddleware import auth_token
+        api = auth_token.AuthProtocol(api, {'oslo_config_config': conf})
+    return router.RootApp(api)

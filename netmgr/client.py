@@ -1,0 +1,119 @@
+"""The in-process Python API: the same operations as REST, without HTTP.
+
+    client = netmgr.client.Client.from_conf(conf, context.admin_context('demo'))
+    net = client.create_network(name='net1')
+"""
+
+from netmgr.api import operations as api_operations
+from netmgr.api import policy as api_policy
+from netmgr.db import api as db_api
+from netmgr.services import core
+
+
+def build_operations(conf, db=None):
+    """Wire database, IPAM, services and policy into the pipeline."""
+    db = db or db_api.Database.from_conf(conf)
+    services = core.CoreServices(conf, db)
+    ops = api_operations.Operations(services.by_collection(), api_policy.PolicyEngine(conf),
+                                    conf)
+    return ops, services
+
+
+class Client:
+    def __init__(self, operations, context, services=None):
+        self.ops = operations
+        self.context = context
+        self.services = services
+
+    @classmethod
+    def from_conf(cls, conf, context, db=None):
+        ops, services = build_operations(conf, db)
+        return cls(ops, context, services)
+
+    def as_context(self, context):
+        """The same wiring, acting for another tenant or user."""
+        return Client(self.ops, context, self.services)
+
+    # ---- generic verbs --------------------------------------------------------------------
+
+    def create(self, collection, singular, attrs):
+        return self.ops.create(self.context, collection, {singular: attrs})[singular]
+
+    def create_bulk(self, collection, items):
+        return self.ops.create(self.context, collection, {collection: items})[collection]
+
+    def show(self, collection, singular, resource_id, fields=None):
+        return self.ops.show(self.context, collection, resource_id, fields)[singular]
+
+    def update(self, collection, singular, resource_id, attrs):
+        return self.ops.update(self.context, collection, resource_id,
+                               {singular: attrs})[singular]
+
+    def delete(self, collection, resource_id):
+        self.ops.delete(self.context, collection, resource_id)
+
+    def list(self, collection, fields=None, sorts=None, limit=None, marker=None, **filters):
+        query = {k: v if isinstance(v, list) else [v] for k, v in filters.items()}
+        items, _more = self.ops.list(self.context, collection, query, fields, sorts, limit,
+                                     marker)
+        return items
+
+    # ---- networks, subnets, ports -----------------------------------------------------------
+
+    def create_network(self, **attrs):
+        return self.create('networks', 'network', attrs)
+
+    def show_network(self, network_id, fields=None):
+        return self.show('networks', 'network', network_id, fields)
+
+    def update_network(self, network_id, **attrs):
+        return self.update('networks', 'network', network_id, attrs)
+
+    def delete_network(self, network_id):
+        self.delete('networks', network_id)
+
+    def list_networks(self, **filters):
+        return self.list('networks', **filters)
+
+    def create_subnet(self, **attrs):
+        return self.create('subnets', 'subnet', attrs)
+
+    def show_subnet(self, subnet_id, fields=None):
+        return self.show('subnets', 'subnet', subnet_id, fields)
+
+    def update_subnet(self, subnet_id, **attrs):
+        return self.update('subnets', 'subnet', subnet_id, attrs)
+
+    def delete_subnet(self, subnet_id):
+        self.delete('subnets', subnet_id)
+
+    def list_subnets(self, **filters):
+        return self.list('subnets', **filters)
+
+    def create_port(self, **attrs):
+        return self.create('ports', 'port', attrs)
+
+    def show_port(self, port_id, fields=None):
+        return self.show('ports', 'port', port_id, fields)
+
+    def update_port(self, port_id, **attrs):
+        return self.update('ports', 'port', port_id, attrs)
+
+    def delete_port(self, port_id):
+        self.delete('ports', port_id)
+
+    def list_ports(self, **filters):
+        return self.list('ports', **filters)
+
+    # ---- Melange extras ---------------------------------------------------------------------
+
+    def set_ip_policy(self, subnet_id, policy):
+        """Replace a subnet's IP policy (netmgr.ipam.requests.IPPolicy); admin or owner."""
+        self.ops.authorize_update(self.context, 'subnets', subnet_id)
+        self.services.subnets.set_ip_policy(self.context, subnet_id, policy)
+
+    def get_ip_policy(self, subnet_id):
+        return self.services.subnets.get_ip_policy(self.context, subnet_id)
+
+    def count_free_ips(self, subnet_id):
+        return self.services.subnets.count_free_ips(self.context, subnet_id)

@@ -1,0 +1,42 @@
+"""netmgr-server: the Quantum v2.0 REST API."""
+
+import eventlet
+
+eventlet.monkey_patch()
+
+import logging  # noqa: E402
+import sys  # noqa: E402
+
+from netmgr.api.wsgi import app as wsgi_app  # noqa: E402
+from netmgr.api.wsgi import server as wsgi_server  # noqa: E402
+from netmgr import conf as nm_conf  # noqa: E402
+from netmgr.db import api as db_api  # noqa: E402
+from netmgr.db import migration  # noqa: E402
+from netmgr import exceptions  # noqa: E402
+
+LOG = logging.getLogger('netmgr.server')
+
+
+def main(argv=None):
+    conf = nm_conf.register_all(nm_conf.CONF)
+    conf.register_cli_opt(nm_conf.cfg.BoolOpt('debug', short='d', default=False,
+                                              help='Log at DEBUG level.'))
+    conf(sys.argv[1:] if argv is None else argv, project='netmgr')
+    logging.basicConfig(level=logging.DEBUG if conf.debug else logging.INFO,
+                        format='%(asctime)s %(process)d %(levelname)s %(name)s %(message)s')
+    db = db_api.Database.from_conf(conf)
+    try:
+        migration.check_schema(db.engine)
+    except exceptions.SchemaOutOfDate as exc:
+        LOG.error('%s', exc)
+        return 2
+    finally:
+        db.dispose()
+    server = wsgi_server.WsgiServer(lambda: wsgi_app.build_app(conf), conf.bind_host,
+                                    conf.bind_port, conf.api_workers)
+    server.serve_forever()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

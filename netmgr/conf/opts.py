@@ -1,0 +1,13 @@
+"""Entry point for oslo-config-generator (namespace ``netmgr``)."""
+
+import itertools
+
+from netmgr.conf import api, core, database
+
+
+def list_opts():
+    groups = {}
+    for group, opts in itertools.chain(api.list_opts(), core.list_opts(),
+                                       database.list_opts()):
+        groups.setdefault(group, []).extend(opts)
+    return [(group or 'DEFAULT', opts) for group, opts in groups.items()]

@@ -1,0 +1,40 @@
+"""Wire strings and fixed values shared by every layer."""
+
+API_VERSION = 'v2.0'
+
+NET_STATUS_ACTIVE = 'ACTIVE'
+NET_STATUS_DOWN = 'DOWN'
+PORT_STATUS_ACTIVE = 'ACTIVE'
+PORT_STATUS_DOWN = 'DOWN'
+PORT_STATUS_BUILD = 'BUILD'
+
+DEVICE_OWNER_PREFIX_NETWORK = 'network:'
+DEVICE_OWNER_PREFIX_COMPUTE = 'compute:'
+DEVICE_OWNER_DHCP = 'network:dhcp'
+DEVICE_OWNER_ROUTER_INTF = 'network:router_interface'
+DEVICE_OWNER_ROUTER_GW = 'network:router_gateway'
+DEVICE_OWNER_FLOATINGIP = 'network:floatingip'
+# Ports whose owner may take a subnet's gateway address.
+GATEWAY_OWNERS = frozenset([DEVICE_OWNER_ROUTER_INTF, DEVICE_OWNER_ROUTER_GW])
+
+IP_VERSION_4 = 4
+IP_VERSION_6 = 6
+
+IPV6_SLAAC = 'slaac'
+IPV6_DHCPV6_STATEFUL = 'dhcpv6-stateful'
+IPV6_DHCPV6_STATELESS = 'dhcpv6-stateless'
+IPV6_MODES = (IPV6_SLAAC, IPV6_DHCPV6_STATEFUL, IPV6_DHCPV6_STATELESS)
+# Address modes where addresses come from the MAC (EUI-64), not from IPAM pools.
+IPV6_AUTO_ADDRESS_MODES = (IPV6_SLAAC, IPV6_DHCPV6_STATELESS)
+
+UUID_LENGTH = 36
+NAME_MAX_LEN = 255
+DESCRIPTION_MAX_LEN = 255
+DEVICE_ID_MAX_LEN = 255
+DEVICE_OWNER_MAX_LEN = 255
+
+SORT_ASC = 'asc'
+SORT_DESC = 'desc'
+
+AUTH_NOAUTH = 'noauth'
+AUTH_KEYSTONE = 'keystone'

@@ -1,0 +1,136 @@
+"""The schema. Changes to it go with an alembic migration under ``migrations/versions``."""
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+from sqlalchemy import orm
+
+from netmgr import constants as const
+
+ID = sa.String(const.UUID_LENGTH)
+NAME = sa.String(const.NAME_MAX_LEN)
+IP = sa.String(64)
+# Fixed-width hex of an address's integer value: orders v4 and v6 addresses correctly as text.
+IP_KEY = sa.String(32)
+
+
+class Base(orm.DeclarativeBase):
+    pass
+
+
+# Microseconds everywhere (MariaDB's DATETIME drops them by default): rows are ordered by
+# creation, e.g. a network's subnets when choosing where a port's address comes from.
+TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mysql', 'mariadb')
+
+
+def _timestamps():
+    return (sa.Column('created_at', TIMESTAMP, nullable=False),
+            sa.Column('updated_at', TIMESTAMP, nullable=False))
+
+
+class Network(Base):
+    __tablename__ = 'networks'
+    id = sa.Column(ID, primary_key=True)
+    tenant_id = sa.Column(NAME, nullable=False, index=True)
+    name = sa.Column(NAME, nullable=False, default='')
+    description = sa.Column(sa.String(const.DESCRIPTION_MAX_LEN), nullable=False, default='')
+    status = sa.Column(sa.String(16), nullable=False)
+    admin_state_up = sa.Column(sa.Boolean, nullable=False)
+    shared = sa.Column(sa.Boolean, nullable=False, default=False)
+    created_at, updated_at = _timestamps()
+
+
+class Subnet(Base):
+    __tablename__ = 'subnets'
+    id = sa.Column(ID, primary_key=True)
+    tenant_id = sa.Column(NAME, nullable=False, index=True)
+    network_id = sa.Column(ID, sa.ForeignKey('networks.id'), nullable=False, index=True)
+    name = sa.Column(NAME, nullable=False, default='')
+    description = sa.Column(sa.String(const.DESCRIPTION_MAX_LEN), nullable=False, default='')
+    ip_version = sa.Column(sa.Integer, nullable=False)
+    cidr = sa.Column(IP, nullable=False)
+    gateway_ip = sa.Column(IP, nullable=True)
+    enable_dhcp = sa.Column(sa.Boolean, nullable=False)
+    ipv6_ra_mode = sa.Column(sa.String(16), nullable=True)
+    ipv6_address_mode = sa.Column(sa.String(16), nullable=True)
+    created_at, updated_at = _timestamps()
+
+
+class DNSNameServer(Base):
+    __tablename__ = 'subnet_dns_nameservers'
+    subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
+                          primary_key=True)
+    address = sa.Column(sa.String(128), primary_key=True)
+    order = sa.Column(sa.Integer, nullable=False)
+
+
+class SubnetRoute(Base):
+    __tablename__ = 'subnet_routes'
+    subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
+                          primary_key=True)
+    destination = sa.Column(IP, primary_key=True)
+    nexthop = sa.Column(IP, primary_key=True)
+
+
+class AllocationPool(Base):
+    __tablename__ = 'subnet_allocation_pools'
+    id = sa.Column(ID, primary_key=True)
+    subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
+                          nullable=False, index=True)
+    first_ip = sa.Column(IP, nullable=False)
+    last_ip = sa.Column(IP, nullable=False)
+
+
+class AvailabilityRange(Base):
+    """Free addresses of a subnet as [first, last] runs; allocation takes the lowest."""
+    __tablename__ = 'ipam_availability_ranges'
+    subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
+                          primary_key=True)
+    first_key = sa.Column(IP_KEY, primary_key=True)
+    last_key = sa.Column(IP_KEY, nullable=False)
+    __table_args__ = (sa.Index('ix_ipam_availability_ranges_last', 'subnet_id', 'last_key'),)
+
+
+class IPPolicyRange(Base):
+    """Melange IP policy: addresses of a subnet that are never handed out."""
+    __tablename__ = 'ipam_policy_ranges'
+    subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
+                          primary_key=True)
+    first_ip = sa.Column(IP, primary_key=True)
+    last_ip = sa.Column(IP, nullable=False)
+
+
+class IPPolicyOctet(Base):
+    """Melange IP policy: a last octet (v4) never handed out, e.g. 0 or 255 in a /16."""
+    __tablename__ = 'ipam_policy_octets'
+    subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
+                          primary_key=True)
+    octet = sa.Column(sa.Integer, primary_key=True, autoincrement=False)
+
+
+class Port(Base):
+    __tablename__ = 'ports'
+    id = sa.Column(ID, primary_key=True)
+    tenant_id = sa.Column(NAME, nullable=False, index=True)
+    network_id = sa.Column(ID, sa.ForeignKey('networks.id'), nullable=False, index=True)
+    name = sa.Column(NAME, nullable=False, default='')
+    description = sa.Column(sa.String(const.DESCRIPTION_MAX_LEN), nullable=False, default='')
+    mac_address = sa.Column(sa.String(32), nullable=False)
+    admin_state_up = sa.Column(sa.Boolean, nullable=False)
+    status = sa.Column(sa.String(16), nullable=False)
+    device_id = sa.Column(sa.String(const.DEVICE_ID_MAX_LEN), nullable=False, index=True)
+    device_owner = sa.Column(sa.String(const.DEVICE_OWNER_MAX_LEN), nullable=False)
+    created_at, updated_at = _timestamps()
+    __table_args__ = (sa.UniqueConstraint('network_id', 'mac_address',
+                                          name='uniq_ports0network_id0mac_address'),)
+
+
+class IPAllocation(Base):
+    """An address in use. The primary key is what stops two allocators taking one address."""
+    __tablename__ = 'ipallocations'
+    subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
+                          primary_key=True)
+    ip_address = sa.Column(IP, primary_key=True)
+    port_id = sa.Column(ID, sa.ForeignKey('ports.id', ondelete='CASCADE'), nullable=True,
+                        index=True)
+    network_id = sa.Column(ID, sa.ForeignKey('networks.id', ondelete='CASCADE'),
+                           nullable=False, index=True)

@@ -1,0 +1,24 @@
+"""The core plugin: networks, subnets and ports wired to one database and one IPAM."""
+
+from netmgr.ipam import db_backend
+from netmgr.ipam import mac as ipam_mac
+from netmgr.services import networks
+from netmgr.services import ports
+from netmgr.services import subnets
+
+
+class CoreServices:
+    """Builds the resource services and exposes them by collection name."""
+
+    def __init__(self, conf, db, ipam=None):
+        self.conf = conf
+        self.db = db
+        self.ipam = ipam or db_backend.DbIpamBackend()
+        retries = conf.database.api_retries
+        self.subnets = subnets.SubnetService(db, self.ipam, conf, retries)
+        self.networks = networks.NetworkService(db, self.subnets, retries)
+        macs = ipam_mac.MacGenerator(conf.base_mac, conf.mac_ranges)
+        self.ports = ports.PortService(db, self.subnets, macs, conf, retries)
+
+    def by_collection(self):
+        return {s.collection: s for s in (self.networks, self.subnets, self.ports)}

@@ -1,0 +1,42 @@
+"""What the API pipeline calls: one service per resource collection."""
+
+import abc
+
+
+class ResourceService(abc.ABC):
+    """CRUD of one collection. Every call is one transaction; data is already converted and
+    validated by the attribute map, and policy is already enforced by the pipeline."""
+
+    collection = None
+
+    @abc.abstractmethod
+    def create(self, context, data):
+        """Create one resource; return its dict."""
+
+    @abc.abstractmethod
+    def create_bulk(self, context, items):
+        """Create several in one transaction: all or none."""
+
+    @abc.abstractmethod
+    def update(self, context, resource_id, data):
+        """Update; return the new dict."""
+
+    @abc.abstractmethod
+    def delete(self, context, resource_id):
+        """Delete, or raise an InUse error leaving everything as it was."""
+
+    @abc.abstractmethod
+    def get(self, context, resource_id):
+        """The resource's dict, or its NotFound error when absent or not visible."""
+
+    @abc.abstractmethod
+    def list(self, context, query):
+        """Dicts matching a ListQuery, visible to the context."""
+
+    @abc.abstractmethod
+    def not_found(self, resource_id):
+        """The NotFound error of this resource (its Neutron class name is the wire type)."""
+
+    @abc.abstractmethod
+    def policy_target(self, context, resource_id):
+        """The dict policy rules see for an existing resource (NotFound if absent)."""

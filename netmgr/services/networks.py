@@ -1,0 +1,147 @@
+"""networks: create, update (sharing), delete (refused while ports are in use), list."""
+
+import sqlalchemy as sa
+
+from netmgr import constants as const
+from netmgr.db import api as db_api
+from netmgr.db import models
+from netmgr.db.queries import listing
+from netmgr import exceptions
+from netmgr.services import interface
+from netmgr.services import rows
+
+NETWORKS = models.Network.__table__
+SUBNETS = models.Subnet.__table__
+PORTS = models.Port.__table__
+COLUMNS = ('id', 'tenant_id', 'name', 'description', 'status', 'admin_state_up', 'shared',
+           'created_at', 'updated_at')
+# Ports the network may delete itself: they exist only to serve the network.
+AUTO_DELETE_OWNERS = (const.DEVICE_OWNER_DHCP,)
+
+
+def visible_networks(context):
+    """SQL condition equivalent to the default get_network rule."""
+    if context.is_admin:
+        return sa.true()
+    return sa.or_(NETWORKS.c.tenant_id == context.tenant_id, NETWORKS.c.shared.is_(True))
+
+
+class NetworkService(interface.ResourceService):
+    collection = 'networks'
+
+    def __init__(self, db, subnet_service, retries=20):
+        self.db = db
+        self.subnets = subnet_service
+        self._retry = db_api.retry_on_race(retries)
+
+    # ---- reads ---------------------------------------------------------------------------
+
+    def not_found(self, resource_id):
+        return exceptions.NetworkNotFound(net_id=resource_id)
+
+    def _to_dict(self, row, subnet_ids):
+        data = {c: row[c] for c in COLUMNS}
+        data['created_at'] = rows.iso(data['created_at'])
+        data['updated_at'] = rows.iso(data['updated_at'])
+        data['subnets'] = subnet_ids
+        return rows.with_project(data)
+
+    def _subnet_ids(self, session, network_ids_stmt):
+        result = {}
+        for net_id, subnet_id in session.execute(
+                sa.select(SUBNETS.c.network_id, SUBNETS.c.id)
+                .where(SUBNETS.c.network_id.in_(network_ids_stmt))
+                .order_by(SUBNETS.c.created_at, SUBNETS.c.id)):
+            result.setdefault(net_id, []).append(subnet_id)
+        return result
+
+    def get_row(self, session, context, network_id):
+        row = session.execute(sa.select(NETWORKS).where(
+            NETWORKS.c.id == network_id, visible_networks(context))).mappings().first()
+        if row is None:
+            raise exceptions.NetworkNotFound(net_id=network_id)
+        return row
+
+    def get(self, context, network_id):
+        with self.db.reader() as session:
+            row = self.get_row(session, context, network_id)
+            ids = self._subnet_ids(session, sa.select(sa.literal(network_id)))
+            return self._to_dict(row, ids.get(network_id, []))
+
+    def policy_target(self, context, network_id):
+        return self.get(context, network_id)
+
+    def list(self, context, query):
+        query = rows.normalize_query(query)
+        with self.db.reader() as session:
+            scope = visible_networks(context)
+            stmt = listing.apply_filters(sa.select(NETWORKS).where(scope), NETWORKS,
+                                         query.filters)
+            stmt = listing.apply_paging(
+                session, stmt, NETWORKS, query,
+                sa.select(NETWORKS).where(NETWORKS.c.id == query.marker, scope))
+            found = session.execute(stmt).mappings().all()
+            if not found:
+                return []
+            ids = self._subnet_ids(session, [r['id'] for r in found]) \
+                if len(found) < 500 else self._subnet_ids(session, stmt.with_only_columns(
+                    NETWORKS.c.id).subquery().select())
+            return [self._to_dict(r, ids.get(r['id'], [])) for r in found]
+
+    # ---- writes --------------------------------------------------------------------------
+
+    def _insert(self, session, context, data):
+        now = rows.utcnow()
+        values = {'id': rows.new_id(), 'tenant_id': data['tenant_id'], 'name': data['name'],
+                  'description': data['description'], 'status': const.NET_STATUS_ACTIVE,
+                  'admin_state_up': data['admin_state_up'], 'shared': data['shared'],
+                  'created_at': now, 'updated_at': now}
+        session.execute(NETWORKS.insert().values(**values))
+        return self._to_dict(values, [])
+
+    def create(self, context, data):
+        return self.create_bulk(context, [data])[0]
+
+    def create_bulk(self, context, items):
+        @self._retry
+        def run():
+            with self.db.writer() as session:
+                return [self._insert(session, context, item) for item in items]
+        return run()
+
+    def update(self, context, network_id, data):
+        @self._retry
+        def run():
+            with self.db.writer() as session:
+                row = self.get_row(session, context, network_id)
+                if data.get('shared') is False and row['shared']:
+                    self._check_unshare(session, row)
+                if data:
+                    session.execute(NETWORKS.update().where(NETWORKS.c.id == network_id)
+                                    .values(updated_at=rows.utcnow(), **data))
+        run()
+        return self.get(context, network_id)
+
+    def _check_unshare(self, session, row):
+        other = session.execute(sa.select(PORTS.c.id).where(
+            PORTS.c.network_id == row['id'], PORTS.c.tenant_id != row['tenant_id'])
+            .limit(1)).first()
+        if other is not None:
+            raise exceptions.InvalidSharedSetting(network=row['id'])
+
+    def delete(self, context, network_id):
+        @self._retry
+        def run():
+            with self.db.writer() as session:
+                self.get_row(session, context, network_id)
+                busy = session.execute(sa.select(PORTS.c.id).where(
+                    PORTS.c.network_id == network_id,
+                    PORTS.c.device_owner.not_in(AUTO_DELETE_OWNERS)).limit(1)).first()
+                if busy is not None:
+                    raise exceptions.NetworkInUse(net_id=network_id)
+                session.execute(PORTS.delete().where(PORTS.c.network_id == network_id))
+                for (subnet_id,) in session.execute(
+                        sa.select(SUBNETS.c.id).where(SUBNETS.c.network_id == network_id)):
+                    self.subnets.delete_rows(session, subnet_id)
+                session.execute(NETWORKS.delete().where(NETWORKS.c.id == network_id))
+        run()

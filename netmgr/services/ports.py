@@ -1,0 +1,183 @@
+"""ports: MAC and fixed IP allocation through IPAM, in the same transaction as the port."""
+
+import sqlalchemy as sa
+
+from netmgr.api.definitions import ATTR_NOT_SPECIFIED
+from netmgr import constants as const
+from netmgr.db import api as db_api
+from netmgr.db import models
+from netmgr.db.queries import listing
+from netmgr import exceptions
+from netmgr.services import interface
+from netmgr.services import port_addresses
+from netmgr.services import rows
+
+NETWORKS = models.Network.__table__
+PORTS = models.Port.__table__
+ALLOCS = models.IPAllocation.__table__
+COLUMNS = ('id', 'tenant_id', 'network_id', 'name', 'description', 'mac_address',
+           'admin_state_up', 'status', 'device_id', 'device_owner', 'created_at', 'updated_at')
+# Above this many ports, fixed IPs are fetched with a subquery rather than an IN list.
+_IN_LIST_MAX = 500
+
+
+def visible_ports(context):
+    """SQL condition equivalent to the default get_port rule."""
+    if context.is_admin:
+        return sa.true()
+    own_nets = sa.select(NETWORKS.c.id).where(NETWORKS.c.tenant_id == context.tenant_id)
+    return sa.or_(PORTS.c.tenant_id == context.tenant_id, PORTS.c.network_id.in_(own_nets))
+
+
+class PortService(interface.ResourceService):
+    collection = 'ports'
+
+    def __init__(self, db, subnet_service, mac_generator, conf, retries=20):
+        self.db = db
+        self.subnets = subnet_service
+        self.addresses = port_addresses.PortAddresses(subnet_service, mac_generator, conf)
+        self._retry = db_api.retry_on_race(retries)
+
+    # ---- reads ---------------------------------------------------------------------------
+
+    def not_found(self, resource_id):
+        return exceptions.PortNotFound(port_id=resource_id)
+
+    @staticmethod
+    def _fixed_ips(session, port_ids_clause):
+        result = {}
+        for port_id, subnet_id, address in session.execute(
+                sa.select(ALLOCS.c.port_id, ALLOCS.c.subnet_id, ALLOCS.c.ip_address)
+                .where(port_ids_clause)):
+            result.setdefault(port_id, []).append({'subnet_id': subnet_id,
+                                                   'ip_address': address})
+        return result
+
+    @staticmethod
+    def _to_dict(row, fixed_ips):
+        data = {c: row[c] for c in COLUMNS}
+        data['created_at'] = rows.iso(data['created_at'])
+        data['updated_at'] = rows.iso(data['updated_at'])
+        data['fixed_ips'] = fixed_ips
+        data['project_id'] = data['tenant_id']
+        return data
+
+    def get_row(self, session, context, port_id):
+        row = session.execute(sa.select(PORTS).where(
+            PORTS.c.id == port_id, visible_ports(context))).mappings().first()
+        if row is None:
+            raise exceptions.PortNotFound(port_id=port_id)
+        return row
+
+    def _load(self, session, port_id):
+        row = session.execute(sa.select(PORTS).where(PORTS.c.id == port_id)).mappings().one()
+        ips = self._fixed_ips(session, ALLOCS.c.port_id == port_id)
+        return self._to_dict(row, ips.get(port_id, []))
+
+    def get(self, context, port_id):
+        with self.db.reader() as session:
+            self.get_row(session, context, port_id)
+            return self._load(session, port_id)
+
+    def policy_target(self, context, port_id):
+        with self.db.reader() as session:
+            self.get_row(session, context, port_id)
+            target = self._load(session, port_id)
+            net = session.execute(sa.select(NETWORKS.c.tenant_id, NETWORKS.c.shared).where(
+                NETWORKS.c.id == target['network_id'])).first()
+        target['network:tenant_id'], target['network:shared'] = net.tenant_id, net.shared
+        target['network_device'] = target['device_owner'].startswith(
+            const.DEVICE_OWNER_PREFIX_NETWORK)
+        return target
+
+    def list(self, context, query):
+        query = rows.normalize_query(query)
+        with self.db.reader() as session:
+            scope = visible_ports(context)
+            stmt = sa.select(PORTS).where(scope)
+            stmt = listing.apply_filters(stmt, PORTS, query.filters, skip=('fixed_ips',))
+            if 'fixed_ips' in query.filters:
+                stmt = stmt.where(self._fixed_ips_filter(query.filters['fixed_ips']))
+            stmt = listing.apply_paging(
+                session, stmt, PORTS, query,
+                sa.select(PORTS).where(PORTS.c.id == query.marker, scope))
+            found = session.execute(stmt).mappings().all()
+            if not found:
+                return []
+            if len(found) <= _IN_LIST_MAX:
+                clause = ALLOCS.c.port_id.in_([r['id'] for r in found])
+            else:
+                clause = ALLOCS.c.port_id.in_(
+                    stmt.with_only_columns(PORTS.c.id).order_by(None).limit(None)
+                    .subquery().select())
+            ips = self._fixed_ips(session, clause)
+            return [self._to_dict(r, ips.get(r['id'], [])) for r in found]
+
+    @staticmethod
+    def _fixed_ips_filter(criteria):
+        conditions = []
+        for key in ('ip_address', 'subnet_id'):
+            if key in criteria:
+                conditions.append(ALLOCS.c[key].in_(criteria[key]))
+        unknown = set(criteria) - {'ip_address', 'subnet_id'}
+        if unknown:
+            raise exceptions.InvalidFilter(filter='fixed_ips=' + ','.join(sorted(unknown)))
+        return PORTS.c.id.in_(sa.select(ALLOCS.c.port_id).where(*conditions))
+
+    # ---- create --------------------------------------------------------------------------
+
+    def create(self, context, data):
+        return self.create_bulk(context, [data])[0]
+
+    def create_bulk(self, context, items):
+        @self._retry
+        def run():
+            with self.db.writer() as session:
+                ids = [self._create(session, item) for item in items]
+                return [self._load(session, i) for i in ids]
+        return run()
+
+    def _create(self, session, data):
+        network_id = data['network_id']
+        if session.execute(sa.select(NETWORKS.c.id).where(
+                NETWORKS.c.id == network_id)).first() is None:
+            raise exceptions.NetworkNotFound(net_id=network_id)
+        port_id = rows.new_id()
+        mac = self.addresses.choose_mac(session, network_id, data['mac_address'])
+        now = rows.utcnow()
+        session.execute(PORTS.insert().values(
+            id=port_id, tenant_id=data['tenant_id'], network_id=network_id,
+            name=data['name'], description=data['description'], mac_address=mac,
+            admin_state_up=data['admin_state_up'], status=const.PORT_STATUS_DOWN,
+            device_id=data['device_id'], device_owner=data['device_owner'],
+            created_at=now, updated_at=now))
+        fixed_ips = data['fixed_ips']
+        self.addresses.allocate(session, network_id, port_id, mac, data['device_owner'],
+                                None if fixed_ips is ATTR_NOT_SPECIFIED else fixed_ips)
+        return port_id
+
+    # ---- update and delete -----------------------------------------------------------------
+
+    def update(self, context, port_id, data):
+        @self._retry
+        def run():
+            with self.db.writer() as session:
+                row = self.get_row(session, context, port_id)
+                values = dict(data)
+                fixed_ips = values.pop('fixed_ips', None)
+                if fixed_ips is not None:
+                    self.addresses.update(session, row, fixed_ips,
+                                          values.get('device_owner', row['device_owner']))
+                session.execute(PORTS.update().where(PORTS.c.id == port_id)
+                                .values(updated_at=rows.utcnow(), **values))
+                return self._load(session, port_id)
+        return run()
+
+    def delete(self, context, port_id):
+        @self._retry
+        def run():
+            with self.db.writer() as session:
+                row = self.get_row(session, context, port_id)
+                self.addresses.release_all(session, row)
+                session.execute(PORTS.delete().where(PORTS.c.id == port_id))
+        run()

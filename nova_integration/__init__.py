@@ -1,0 +1,1 @@
+"""What Nova loads through nova.conf: network API, managers and VIF drivers."""
