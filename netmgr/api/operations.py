@@ -24,9 +24,9 @@ class Operations:
         except KeyError:
             raise exceptions.ResourceNotFound(path=collection)
 
-    def _visible(self, info, data, fields=None):
-        return {k: data[k] for k in attributes.visible_fields(info.attributes, fields)
-                if k in data}
+    def _visible(self, info, data, fields=None, names=None):
+        names = names or attributes.visible_fields(info.attributes, fields)
+        return {k: data[k] for k in names if k in data}
 
     def _policy_overridden(self, action):
         return not self.policy.is_default(action)
@@ -51,7 +51,7 @@ class Operations:
         """Policy facts about the network a subnet or port hangs off (404 if not visible)."""
         if 'network_id' not in data:
             return {}
-        network = self.services['networks'].get(context, data['network_id'])
+        network = self.services['networks'].facts(context, data['network_id'])
         return {'network:tenant_id': network['tenant_id'], 'network:shared': network['shared']}
 
     @staticmethod
@@ -166,7 +166,8 @@ class Operations:
             found = found[:limit]
         if page_reverse:
             found.reverse()
-        return [self._visible(info, d, fields) for d in found], has_more
+        names = attributes.visible_fields(info.attributes, fields)
+        return [self._visible(info, d, names=names) for d in found], has_more
 
     @staticmethod
     def _target(context, service, data):

@@ -49,7 +49,10 @@ def _create_sqlite_engine(url):
     # clash with BEGIN IMMEDIATE. Its error translation (DBDuplicateEntry, ...) is still wanted.
     if url.database and url.database != ':memory:':
         os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        # A pool, not a connection per transaction: opening the file and setting the PRAGMAs
+        # costs more than a small transaction.
+        engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_size=5,
+                                  max_overflow=20, connect_args={'check_same_thread': False})
     else:
         # One shared connection: each new connection would be a new, empty database.
         engine = sa.create_engine(url, poolclass=sa.pool.StaticPool,

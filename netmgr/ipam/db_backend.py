@@ -76,6 +76,13 @@ class DbIpamBackend(interface.IpamBackend):
             total += (b - a + 1) - (octet_hits_below(b + 1) - octet_hits_below(a))
         return total
 
+    @staticmethod
+    def _octets(session, subnet):
+        if subnet.ip_version != 4:
+            return frozenset()
+        return frozenset(o for (o,) in session.execute(
+            sa.select(POLICY_OCTETS.c.octet).where(POLICY_OCTETS.c.subnet_id == subnet.id)))
+
     def _store_policy(self, session, subnet_id, policy):
         if policy.ranges:
             session.execute(POLICY_RANGES.insert(), [
@@ -99,7 +106,7 @@ class DbIpamBackend(interface.IpamBackend):
         for excluded in policy.ranges:
             free.remove(excluded)
         for address in allocated:
-            free.discard(address)
+            free.remove(address)
         return free
 
     def _rebuild(self, session, subnet):
@@ -127,11 +134,14 @@ class DbIpamBackend(interface.IpamBackend):
             address = netaddr.EUI(request.mac_address).ipv6(subnet.cidr.first)
         else:
             raise TypeError('unknown address request %r' % (request,))
-        self._record(session, subnet, address, port_id)
+        # An address from the free ranges cannot be in use; any other must be checked so the
+        # caller gets IpAddressInUse rather than a retried duplicate key.
+        self._record(session, subnet, address, port_id,
+                     check=not isinstance(request, requests.AnyAddressRequest))
         return address
 
-    def _record(self, session, subnet, address, port_id):
-        exists = session.execute(
+    def _record(self, session, subnet, address, port_id, check=True):
+        exists = check and session.execute(
             sa.select(ALLOCS.c.ip_address).where(ALLOCS.c.subnet_id == subnet.id,
                                                  ALLOCS.c.ip_address == str(address))).first()
         if exists:
@@ -152,10 +162,11 @@ class DbIpamBackend(interface.IpamBackend):
             first = int(row.first_key, 16)
             last = int(row.last_key, 16)
             if policy is None:
-                policy = self.get_policy(session, subnet.id) if subnet.ip_version == 4 \
-                    else requests.IPPolicy()
+                # Policy ranges are already cut out of the free ranges; only octets remain.
+                policy = requests.IPPolicy(octets=self._octets(session, subnet))
             chosen = first
-            while chosen <= last and policy.excludes(netaddr.IPAddress(chosen, 4)):
+            while chosen <= last and policy.excludes(
+                    netaddr.IPAddress(chosen, subnet.ip_version)):
                 chosen += 1
             self._shrink(session, subnet.id, row.first_key, row.last_key,
                          chosen + 1 if chosen < last else None)

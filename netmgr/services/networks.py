@@ -68,6 +68,15 @@ class NetworkService(interface.ResourceService):
             ids = self._subnet_ids(session, sa.select(sa.literal(network_id)))
             return self._to_dict(row, ids.get(network_id, []))
 
+    def facts(self, context, network_id):
+        """Owner and sharing of a network the context can see (for subnet/port policy)."""
+        with self.db.reader() as session:
+            row = session.execute(sa.select(NETWORKS.c.tenant_id, NETWORKS.c.shared).where(
+                NETWORKS.c.id == network_id, visible_networks(context))).first()
+        if row is None:
+            raise exceptions.NetworkNotFound(net_id=network_id)
+        return {'tenant_id': row.tenant_id, 'shared': row.shared}
+
     def policy_target(self, context, network_id):
         return self.get(context, network_id)
 

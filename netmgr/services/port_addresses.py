@@ -16,6 +16,10 @@ def _is_auto_address(subnet):
     return subnet.ip_version == 6 and subnet.ipv6_address_mode in const.IPV6_AUTO_ADDRESS_MODES
 
 
+def _fixed_ip(subnet, address):
+    return {'subnet_id': subnet.id, 'ip_address': str(address)}
+
+
 class PortAddresses:
     def __init__(self, subnet_service, mac_generator, conf):
         self.subnets = subnet_service
@@ -44,19 +48,19 @@ class PortAddresses:
     # ---- allocation ------------------------------------------------------------------------
 
     def allocate(self, session, network_id, port_id, mac, device_owner, fixed_ips):
-        """fixed_ips None: one address per IP version plus every automatic IPv6 address."""
+        """fixed_ips None: one address per IP version plus every automatic IPv6 address.
+        Returns the port's fixed_ips as the API shows them."""
         subnets = self.subnets.ipam_subnets(session, network_id)
         if fixed_ips is None:
-            self._allocate_defaults(session, network_id, port_id, mac, subnets)
-            return
+            return self._allocate_defaults(session, network_id, port_id, mac, subnets)
         if len(fixed_ips) > self.conf.max_fixed_ips_per_port:
             raise exceptions.InvalidInput(
                 error_message='Exceeded maximum amount of fixed ips per port.')
-        for entry in fixed_ips:
-            self._allocate_entry(session, network_id, port_id, mac, device_owner, subnets,
-                                 entry)
+        return [self._allocate_entry(session, network_id, port_id, mac, device_owner, subnets,
+                                     entry) for entry in fixed_ips]
 
     def _allocate_defaults(self, session, network_id, port_id, mac, subnets):
+        allocated = []
         for version in (const.IP_VERSION_4, const.IP_VERSION_6):
             candidates = [s for s in subnets
                           if s.ip_version == version and not _is_auto_address(s)]
@@ -64,8 +68,9 @@ class PortAddresses:
                 continue
             for subnet in candidates:
                 try:
-                    self.ipam.allocate(session, ipam_requests.AnyAddressRequest(subnet),
-                                       port_id)
+                    address = self.ipam.allocate(
+                        session, ipam_requests.AnyAddressRequest(subnet), port_id)
+                    allocated.append(_fixed_ip(subnet, address))
                     break
                 except exceptions.IpAddressGenerationFailure:
                     continue
@@ -73,8 +78,10 @@ class PortAddresses:
                 raise exceptions.IpAddressGenerationFailure(net_id=network_id)
         for subnet in subnets:
             if _is_auto_address(subnet):
-                self.ipam.allocate(session,
-                                   ipam_requests.AutomaticAddressRequest(subnet, mac), port_id)
+                address = self.ipam.allocate(
+                    session, ipam_requests.AutomaticAddressRequest(subnet, mac), port_id)
+                allocated.append(_fixed_ip(subnet, address))
+        return allocated
 
     def _subnet_for(self, network_id, subnets, entry):
         if 'subnet_id' in entry:
@@ -109,7 +116,7 @@ class PortAddresses:
         else:
             request = ipam_requests.AnyAddressRequest(subnet)
         try:
-            self.ipam.allocate(session, request, port_id)
+            return _fixed_ip(subnet, self.ipam.allocate(session, request, port_id))
         except exceptions.IpAddressGenerationFailure:
             raise exceptions.IpAddressGenerationFailure(net_id=network_id)
 

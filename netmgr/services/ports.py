@@ -133,8 +133,7 @@ class PortService(interface.ResourceService):
         @self._retry
         def run():
             with self.db.writer() as session:
-                ids = [self._create(session, item) for item in items]
-                return [self._load(session, i) for i in ids]
+                return [self._create(session, item) for item in items]
         return run()
 
     def _create(self, session, data):
@@ -145,16 +144,18 @@ class PortService(interface.ResourceService):
         port_id = rows.new_id()
         mac = self.addresses.choose_mac(session, network_id, data['mac_address'])
         now = rows.utcnow()
-        session.execute(PORTS.insert().values(
+        values = dict(
             id=port_id, tenant_id=data['tenant_id'], network_id=network_id,
             name=data['name'], description=data['description'], mac_address=mac,
             admin_state_up=data['admin_state_up'], status=const.PORT_STATUS_DOWN,
             device_id=data['device_id'], device_owner=data['device_owner'],
-            created_at=now, updated_at=now))
+            created_at=now, updated_at=now)
+        session.execute(PORTS.insert().values(**values))
         fixed_ips = data['fixed_ips']
-        self.addresses.allocate(session, network_id, port_id, mac, data['device_owner'],
-                                None if fixed_ips is ATTR_NOT_SPECIFIED else fixed_ips)
-        return port_id
+        allocated = self.addresses.allocate(
+            session, network_id, port_id, mac, data['device_owner'],
+            None if fixed_ips is ATTR_NOT_SPECIFIED else fixed_ips)
+        return self._to_dict(values, allocated)
 
     # ---- update and delete -----------------------------------------------------------------
 

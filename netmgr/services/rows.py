@@ -15,7 +15,7 @@ def utcnow():
 
 
 def iso(ts):
-    return ts.strftime('%Y-%m-%dT%H:%M:%SZ') if ts else None
+    return ts.isoformat(timespec='seconds') + 'Z' if ts else None
 
 
 def normalize_query(query):

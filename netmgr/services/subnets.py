@@ -59,12 +59,19 @@ class SubnetService(interface.ResourceService):
     def not_found(self, resource_id):
         return exceptions.SubnetNotFound(subnet_id=resource_id)
 
-    def _details(self, session, subnet_ids):
-        pools, dns, routes = {}, {}, {}
+    @staticmethod
+    def _pools(session, subnet_ids):
+        pools = {}
         for sid, first, last in session.execute(
                 sa.select(POOLS.c.subnet_id, POOLS.c.first_ip, POOLS.c.last_ip)
                 .where(POOLS.c.subnet_id.in_(subnet_ids))):
             pools.setdefault(sid, []).append(netaddr.IPRange(first, last))
+        for ranges in pools.values():
+            ranges.sort(key=lambda r: r.first)
+        return pools
+
+    def _details(self, session, subnet_ids):
+        pools, dns, routes = self._pools(session, subnet_ids), {}, {}
         for sid, address in session.execute(
                 sa.select(DNS.c.subnet_id, DNS.c.address)
                 .where(DNS.c.subnet_id.in_(subnet_ids)).order_by(DNS.c.order)):
@@ -82,8 +89,7 @@ class SubnetService(interface.ResourceService):
             data = {c: row[c] for c in COLUMNS}
             data['created_at'] = rows.iso(data['created_at'])
             data['updated_at'] = rows.iso(data['updated_at'])
-            data['allocation_pools'] = ipam_pools.to_api(
-                sorted(pools.get(row['id'], []), key=lambda r: r.first))
+            data['allocation_pools'] = ipam_pools.to_api(pools.get(row['id'], []))
             data['dns_nameservers'] = dns.get(row['id'], [])
             data['host_routes'] = routes.get(row['id'], [])
             result.append(rows.with_project(data))
@@ -102,7 +108,7 @@ class SubnetService(interface.ResourceService):
                                 .order_by(SUBNETS.c.created_at, SUBNETS.c.id)).mappings().all()
         if not found:
             return []
-        pools, _dns, _routes = self._details(session, [r['id'] for r in found])
+        pools = self._pools(session, [r['id'] for r in found])
         return [ipam_subnet(r, pools.get(r['id'], [])) for r in found]
 
     def get(self, context, subnet_id):
@@ -244,8 +250,7 @@ class SubnetService(interface.ResourceService):
             self.ipam.update_subnet_pools(session, ipam_subnet(new_row, pool_ranges))
 
     def ipam_subnets_by_id(self, session, row):
-        pools, _dns, _routes = self._details(session, [row['id']])
-        return ipam_subnet(row, sorted(pools.get(row['id'], []), key=lambda r: r.first))
+        return ipam_subnet(row, self._pools(session, [row['id']]).get(row['id'], []))
 
     # ---- delete --------------------------------------------------------------------------
 
