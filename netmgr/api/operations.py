@@ -64,8 +64,18 @@ class Operations:
     def _enforce_attrs(self, context, info, verb, given, target):
         for name in given:
             spec = info.attributes.get(name, {})
-            if spec.get('enforce_policy'):
-                self.policy.enforce(context, '%s_%s:%s' % (verb, info.singular, name), target)
+            if not spec.get('enforce_policy'):
+                continue
+            action = '%s_%s:%s' % (verb, info.singular, name)
+            self.policy.enforce(context, action, target)
+            # List-of-dict attributes (fixed_ips) may have rules per key, e.g. choosing an
+            # address is stricter than choosing a subnet.
+            value = target.get(name)
+            keys = {k for item in value if isinstance(item, dict) for k in item} \
+                if isinstance(value, list) else ()
+            for key in sorted(keys):
+                if self.policy.has_rule('%s:%s' % (action, key)):
+                    self.policy.enforce(context, '%s:%s' % (action, key), target)
 
     @staticmethod
     def _unwrap(body, info, allow_bulk):

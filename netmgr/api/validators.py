@@ -89,16 +89,18 @@ def validate_ip_address_or_none(data, _arg=None):
 def validate_subnet(data, _arg=None):
     """A CIDR in canonical network form (no host bits, prefix given)."""
     msg = "'%s' is not a valid IP subnet" % (data,)
-    if not isinstance(data, str) or '/' not in data:
+    if not isinstance(data, str):
         return msg
-    address, _, prefix = data.partition('/')
-    if validate_ip_address(address) or not prefix.isdigit():
+    address, slash, prefix = data.partition('/')
+    if validate_ip_address(address) or (slash and not prefix.isdigit()):
         return msg
     try:
         net = netaddr.IPNetwork(data)
     except (netaddr.AddrFormatError, ValueError):
         return msg
-    if net.ip != net.network:
+    # As Neutron: a bare address or a CIDR with host bits set (or a zero-padded prefix) is
+    # refused with the canonical form it probably meant.
+    if not slash or net.ip != net.network or prefix != str(net.prefixlen):
         return "'%s' isn't a recognized IP subnet cidr, '%s' is recommended" % (data, net.cidr)
     return None
 
@@ -130,18 +132,22 @@ def validate_fixed_ips(data, _arg=None):
     msg = _validate_list_of_dicts(data, 'fixed IP')
     if msg:
         return msg
-    seen = []
+    seen = set()
     for fixed_ip in data:
         unknown = set(fixed_ip) - {'ip_address', 'subnet_id'}
         if unknown:
             return "Unrecognized attribute(s) in fixed IP: '%s'" % ', '.join(sorted(unknown))
+        if not fixed_ip:
+            return 'IP allocation requires subnet_id or ip_address'
         if 'ip_address' in fixed_ip:
             msg = validate_ip_address(fixed_ip['ip_address'])
             if msg:
                 return msg
-            if fixed_ip['ip_address'] in seen:
+            # Compare addresses, not spellings: '2001:db8::1' is '2001:DB8:0::1'.
+            address = netaddr.IPAddress(fixed_ip['ip_address'])
+            if address in seen:
                 return "Duplicate IP address '%s'" % fixed_ip['ip_address']
-            seen.append(fixed_ip['ip_address'])
+            seen.add(address)
         if 'subnet_id' in fixed_ip:
             msg = validate_uuid(fixed_ip['subnet_id'])
             if msg:

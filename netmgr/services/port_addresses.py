@@ -102,7 +102,8 @@ class PortAddresses:
 
     def _allocate_entry(self, session, network_id, port_id, mac, device_owner, subnets, entry):
         subnet = self._subnet_for(network_id, subnets, entry)
-        if _is_auto_address(subnet):
+        if _is_auto_address(subnet) and not (
+                'ip_address' in entry and device_owner in const.GATEWAY_OWNERS):
             if 'ip_address' in entry:
                 raise exceptions.InvalidInput(
                     error_message='IPv6 address %s cannot be directly assigned to a port on '
@@ -136,7 +137,10 @@ class PortAddresses:
         subnets = self.subnets.ipam_subnets(session, network_id)
         remaining = self._current(session, port_row['id'])
         new_entries = []
-        for entry in fixed_ips:
+        # Entries naming an address claim it first, so that a subnet-only entry cannot take
+        # an address another entry names (Neutron matches in the same order).
+        ordered = sorted(fixed_ips, key=lambda e: 'ip_address' not in e)
+        for entry in ordered:
             subnet = self._subnet_for(network_id, subnets, entry)
             match = [(s, ip) for s, ip in remaining if s == subnet.id and (
                 'ip_address' not in entry or
@@ -147,7 +151,9 @@ class PortAddresses:
                 new_entries.append(entry)
         by_id = {s.id: s for s in subnets}
         for subnet_id, address in remaining:
-            self.ipam.release(session, by_id[subnet_id], netaddr.IPAddress(address))
+            # Automatic (SLAAC) addresses belong to the port while it is on the network.
+            if not _is_auto_address(by_id[subnet_id]):
+                self.ipam.release(session, by_id[subnet_id], netaddr.IPAddress(address))
         for entry in new_entries:
             self._allocate_entry(session, network_id, port_row['id'],
                                  port_row['mac_address'], device_owner, subnets, entry)

@@ -22,7 +22,10 @@ def normalize_query(query):
     """Turn API aliases (project_id) into column names in filters and sort keys."""
     filters = {}
     for name, values in query.filters.items():
-        filters.setdefault(ALIASES.get(name, name), []).extend(values)
+        if isinstance(values, dict):  # structured filters such as fixed_ips
+            filters[name] = values
+        else:
+            filters.setdefault(ALIASES.get(name, name), []).extend(values)
     query.filters = filters
     query.sorts = [(ALIASES.get(k, k), asc) for k, asc in query.sorts]
     return query

@@ -95,7 +95,7 @@ def test_json_whatever_the_accept_header(app):
 def test_noauth_takes_tenant_and_roles_from_headers(app):
     member_a = {'X-Project-Id': 'tenant-a', 'X-Roles': 'member'}
     _r, data = call(app, 'POST', '/v2.0/networks', {'network': {'name': 'a'}}, member_a)
-    assert data['network']['tenant_id'] == 'tenant-a'
+    assert data["network"]["tenant_id"] == "tenant-a", data
     response, _data = call(app, 'GET', '/v2.0/networks/%s' % data['network']['id'],
                            headers={'X-Project-Id': 'tenant-b', 'X-Roles': 'member'})
     assert response.status_int == 404

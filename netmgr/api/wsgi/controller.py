@@ -10,16 +10,26 @@ class ResourceController:
     def __init__(self, operations, conf):
         self.ops = operations
         self.max_body = conf.max_request_body_size
+        self.max_limit = conf.pagination_max_limit
 
     def index(self, request, context, collection):
         filters, fields, sorts, limit, marker, reverse = \
             request_parsing.parse_list_params(request.GET)
-        items, has_more = self.ops.list(context, collection, filters, fields, sorts, limit,
+        if self.max_limit > 0 and (limit is None or limit > self.max_limit):
+            limit = self.max_limit  # a page cut short by the server still gets its links
+        # The links name each page's first and last id, whether the client asked for id or
+        # not (as Neutron does): fetch it and drop it again after.
+        strip_id = bool(limit and fields and 'id' not in fields)
+        items, has_more = self.ops.list(context, collection, filters,
+                                        fields + ['id'] if strip_id else fields, sorts, limit,
                                         marker, reverse)
         body = {collection: items}
         if limit:
             body[collection + '_links'] = self._links(request, items, limit, marker,
                                                       reverse, has_more)
+        if strip_id:
+            for item in items:
+                item.pop('id', None)
         return faults.json_response(200, body, context.request_id)
 
     @staticmethod

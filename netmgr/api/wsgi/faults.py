@@ -34,6 +34,10 @@ def json_response(status, body, request_id=None):
     payload = json.dumps(body).encode('utf-8') if body is not None else b''
     response = webob.Response(status=status, body=payload, charset='UTF-8',
                               content_type='application/json')
+    if not payload:
+        # webob (and eventlet >= 0.36) leave a 204 without Content-Length; Neutron sends
+        # "Content-Length: 0" and keep-alive clients rely on always getting one.
+        response.headers['Content-Length'] = '0'
     if request_id:
         response.headers['X-Openstack-Request-Id'] = request_id
     return response

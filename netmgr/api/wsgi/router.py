@@ -5,6 +5,7 @@ import webob
 from netmgr.api import extensions
 from netmgr.api.wsgi import controller as api_controller
 from netmgr.api.wsgi import faults
+from netmgr.api.wsgi import request_parsing
 from netmgr import constants as const
 from netmgr import exceptions
 
@@ -37,6 +38,7 @@ class ApiRouter:
         return response(environ, start_response)
 
     def dispatch(self, request, context):
+        request_parsing.check_url(request)
         path = request.path_info
         if path.endswith('.json'):
             path = path[:-len('.json')]

@@ -29,6 +29,14 @@ def apply_filters(stmt, table, filters, skip=()):
     return stmt
 
 
+def _sort_expr(column):
+    """What rows are ordered by: NULL sorts as the empty string, so it has a place in the
+    order that a marker can be compared with on every backend."""
+    if column.nullable:
+        return sa.func.coalesce(column, sa.literal('', column.type))
+    return column
+
+
 def _ordering(table, sorts, page_reverse):
     keys = list(sorts) or [('id', True)]
     if 'id' not in [k for k, _ in keys]:
@@ -40,11 +48,15 @@ def _ordering(table, sorts, page_reverse):
 
 def _after(ordering, marker_values):
     """Rows strictly after the marker in this ordering (keyset pagination)."""
+    def value(column):
+        raw = marker_values[column.name]
+        return sa.literal('' if raw is None else raw, column.type)
+
     clauses = []
     for i, (column, asc) in enumerate(ordering):
-        value = marker_values[column.name]
-        equal_before = [c == marker_values[c.name] for c, _ in ordering[:i]]
-        step = column > value if asc else column < value
+        equal_before = [_sort_expr(c) == value(c) for c, _ in ordering[:i]]
+        expr = _sort_expr(column)
+        step = expr > value(column) if asc else expr < value(column)
         clauses.append(sa.and_(*equal_before, step))
     return sa.or_(*clauses)
 
@@ -59,7 +71,8 @@ def apply_paging(session, stmt, table, query, marker_stmt):
         if marker is None:
             raise exceptions.MarkerNotFound(marker=query.marker)
         stmt = stmt.where(_after(ordering, marker))
-    stmt = stmt.order_by(*[c.asc() if asc else c.desc() for c, asc in ordering])
+    stmt = stmt.order_by(*[_sort_expr(c).asc() if asc else _sort_expr(c).desc()
+                           for c, asc in ordering])
     if query.limit is not None:
         stmt = stmt.limit(query.limit)
     return stmt
