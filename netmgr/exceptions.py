@@ -86,6 +86,11 @@ class InvalidIpForSubnet(BadRequest):
     message = 'IP address %(ip_address)s is not a valid IP for the specified subnet.'
 
 
+class AllocationOnAutoAddressSubnet(InvalidInput):
+    message = ('IPv6 address %(ip)s cannot be directly assigned to a port on subnet '
+               '%(subnet_id)s as the subnet is configured for automatic addresses.')
+
+
 class InvalidSortKey(BadRequest):
     message = '%(key)s is an invalid attribute for sort_key.'
 

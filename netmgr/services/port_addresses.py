@@ -105,10 +105,8 @@ class PortAddresses:
         if _is_auto_address(subnet) and not (
                 'ip_address' in entry and device_owner in const.GATEWAY_OWNERS):
             if 'ip_address' in entry:
-                raise exceptions.InvalidInput(
-                    error_message='IPv6 address %s cannot be directly assigned to a port on '
-                                  'subnet %s as the subnet is configured for automatic '
-                                  'addresses' % (entry['ip_address'], subnet.id))
+                raise exceptions.AllocationOnAutoAddressSubnet(ip=entry['ip_address'],
+                                                               subnet_id=subnet.id)
             request = ipam_requests.AutomaticAddressRequest(subnet, mac)
         elif 'ip_address' in entry:
             request = ipam_requests.SpecificAddressRequest(

@@ -262,7 +262,7 @@ def test_auto_address_subnet_refuses_a_specific_ip(client, make_subnet, count_ro
     subnet = make_subnet('2001:db8:1::/64', ipv6_address_mode=const.IPV6_SLAAC)
     if 'subnet_id' in entry:
         entry = dict(entry, subnet_id=subnet['id'])
-    with pytest.raises(exceptions.InvalidInput) as info:
+    with pytest.raises(exceptions.AllocationOnAutoAddressSubnet) as info:
         _port(client, subnet, fixed_ips=[entry])
     assert 'cannot be directly assigned' in str(info.value)
     assert count_rows('ports') == 0
