@@ -20,13 +20,16 @@ die() { echo "setup: ERROR: $*" >&2; exit 1; }
 LOCK="/tmp/netmgr-setup-$(printf '%s' "$REPO" | md5sum | cut -c1-12).lock"
 exec 9>"$LOCK"
 flock -w 900 9 || die "another tools/setup.sh holds $LOCK"
+# Daemons started below must not inherit fd 9, or they would hold the lock for good:
+# every command that may start one runs with "9>&-".
 
 # --- Debian packages --------------------------------------------------------------------
 APT_UPDATED=0
 missing_packages() {
     local pkg
     for pkg in "$@"; do
-        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+        if [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)" != 'install ok installed' ]
+        then
             echo "$pkg"
         fi
     done
@@ -39,24 +42,21 @@ apt_install() {
     # shellcheck disable=SC2086
     log "installing Debian packages: $(echo $missing)"
     if [ "$APT_UPDATED" -eq 0 ]; then
-        apt-get -o DPkg::Lock::Timeout=300 update -qq
+        apt-get -o DPkg::Lock::Timeout=300 update -qq 9>&-
         APT_UPDATED=1
     fi
     # shellcheck disable=SC2086
-    apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends $missing
+    apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends $missing 9>&-
 }
 
 PACKAGES=(openvswitch-switch dnsmasq-base iptables iproute2 ethtool iputils-ping busybox
           conntrack mariadb-client postgresql-client)
 # The project's python3 may be pyenv's, which carries venv; Debian's needs python3-venv.
-if ! [ -x "$VENV/bin/python" ] && ! python3 -m venv --help >/dev/null 2>&1; then
+if ! [ -x "$VENV/bin/python" ] && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
     PACKAGES+=(python3-venv)
 fi
-for svc_pkg in rabbitmq-server:rabbitmq-server mariadb-server:mariadbd postgresql:pg_ctlcluster; do
-    # A service that is not there at all (fresh machine) comes from apt too.
-    command -v "${svc_pkg#*:}" >/dev/null 2>&1 || [ -x "/usr/sbin/${svc_pkg#*:}" ] ||
-        PACKAGES+=("${svc_pkg%%:*}")
-done
+# The services, when not there at all (a fresh machine), come from apt too.
+PACKAGES+=(rabbitmq-server mariadb-server postgresql)
 apt_install "${PACKAGES[@]}"
 log "Debian packages present"
 
@@ -80,7 +80,7 @@ ensure_service() {  # name port start-function
         return 0
     fi
     log "starting $1"
-    "$3" || log "$1 start command returned $?; waiting for its port anyway"
+    "$3" 9>&- || log "$1 start command returned $?; waiting for its port anyway"
     wait_port "$1" "$2"
     log "$1 up on 127.0.0.1:$2"
 }
@@ -124,7 +124,7 @@ if ! "${PSQL[@]}" -c 'SELECT 1' >/dev/null 2>&1; then
     if ! grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
         sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
     fi
-    pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main reload
+    pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main reload 9>&-
     sleep 1
     "${PSQL[@]}" -c 'SELECT 1' >/dev/null || die "PostgreSQL: cannot connect as postgres"
 fi
@@ -138,7 +138,7 @@ if ovs-vsctl --timeout=5 show >/dev/null 2>&1; then
     log "Open vSwitch running"
 else
     log "starting Open vSwitch"
-    /usr/share/openvswitch/scripts/ovs-ctl start --system-id=random ||
+    /usr/share/openvswitch/scripts/ovs-ctl start --system-id=random 9>&- ||
         log "ovs-ctl returned $? (its ulimit/kernel-module warnings are expected here)"
     ovs-vsctl --timeout=10 show >/dev/null || die "Open vSwitch did not start"
     log "Open vSwitch running"
@@ -163,7 +163,10 @@ fi
 # Reinstall only when what pip reads changed (a stamp keeps re-runs fast). The editable
 # install picks up new modules by itself; new entry points need setup.cfg, so they count.
 STAMP="$VENV/.netmgr-setup.stamp"
-want="$(cd "$REPO" && cat setup.cfg setup.py test-requirements.txt 2>/dev/null |
+# Which top-level packages exist counts too: the editable install maps them when it runs.
+want="$(cd "$REPO" && { cat setup.cfg setup.py test-requirements.txt
+                        ls -d netmgr/__init__.py nova_integration/__init__.py \
+                              migrations/__init__.py; } 2>/dev/null |
         sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$STAMP" 2>/dev/null || true)" != "$want" ] || ! [ -x "$VENV/bin/pytest" ]; then
     log "installing netmgr (editable) and test requirements into $VENV"
