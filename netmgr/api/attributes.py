@@ -91,6 +91,12 @@ def parse_filters(attributes, raw):
                 except exceptions.InvalidInput as exc:
                     raise _bad('Invalid input for %s. Reason: %s' % (
                         name, exc.kwargs['error_message']))
+            # Enumerations are checked (ip_version=99 is an error, not an empty list);
+            # free-form values such as names or ids simply match nothing.
+            choices = (spec.get('validate') or {}).get('type:values')
+            if choices is not None and value not in choices:
+                raise _bad('Invalid input for %s. Reason: %s' % (
+                    name, validators.validate_values(value, choices)))
             converted.append(value)
         filters[name] = converted
     return filters

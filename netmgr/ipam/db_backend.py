@@ -17,6 +17,7 @@ from netmgr.ipam import requests
 
 RANGES = models.AvailabilityRange.__table__
 ALLOCS = models.IPAllocation.__table__
+SUBNETS = models.Subnet.__table__
 POLICY_RANGES = models.IPPolicyRange.__table__
 POLICY_OCTETS = models.IPPolicyOctet.__table__
 
@@ -183,9 +184,7 @@ class DbIpamBackend(interface.IpamBackend):
         else:
             result = session.execute(RANGES.update().where(*match)
                                      .values(first_key=key(new_first)))
-        if result.rowcount != 1:
-            raise exceptions.RetryRequest(reason='availability range of subnet %s changed'
-                                          % subnet_id)
+        _expect_one(result, subnet_id)
 
     def _take_specific(self, session, request):
         subnet, address = request.subnet, request.address
@@ -221,9 +220,7 @@ class DbIpamBackend(interface.IpamBackend):
                                   RANGES.c.first_key == first_key,
                                   RANGES.c.last_key == last_key)
             .values(last_key=key(value - 1)))
-        if result.rowcount != 1:
-            raise exceptions.RetryRequest(reason='availability range of subnet %s changed'
-                                          % subnet_id)
+        _expect_one(result, subnet_id)
         if value < last:
             session.execute(RANGES.insert().values(subnet_id=subnet_id,
                                                    first_key=key(value + 1), last_key=last_key))
@@ -241,22 +238,37 @@ class DbIpamBackend(interface.IpamBackend):
 
     @staticmethod
     def _merge_back(session, subnet_id, value):
-        """Return one address to the ranges, joining the neighbours it touches."""
+        """Return one address to the ranges, joining the neighbours it touches.
+
+        Releases on one subnet queue on the subnet's row lock, and read their neighbours with
+        locking reads (the latest committed rows, not a snapshot), so two releases of adjacent
+        addresses join up instead of leaving fragments. Allocations do not take the lock: every
+        write here names the exact range it read, and a range an allocation moved meanwhile
+        makes the write miss and the call retry.
+        """
+        session.execute(sa.select(SUBNETS.c.id).where(SUBNETS.c.id == subnet_id)
+                        .with_for_update())
         left = session.execute(sa.select(RANGES.c.first_key).where(
-            RANGES.c.subnet_id == subnet_id, RANGES.c.last_key == key(value - 1))).first()
+            RANGES.c.subnet_id == subnet_id, RANGES.c.last_key == key(value - 1))
+            .with_for_update()).first()
         right = session.execute(sa.select(RANGES.c.last_key).where(
-            RANGES.c.subnet_id == subnet_id, RANGES.c.first_key == key(value + 1))).first()
+            RANGES.c.subnet_id == subnet_id, RANGES.c.first_key == key(value + 1))
+            .with_for_update()).first()
         if right is not None:
-            session.execute(RANGES.delete().where(RANGES.c.subnet_id == subnet_id,
-                                                  RANGES.c.first_key == key(value + 1)))
+            _expect_one(session.execute(RANGES.delete().where(
+                RANGES.c.subnet_id == subnet_id, RANGES.c.first_key == key(value + 1),
+                RANGES.c.last_key == right.last_key)), subnet_id)
         new_last = right.last_key if right is not None else key(value)
         if left is not None:
-            result = session.execute(RANGES.update().where(
+            _expect_one(session.execute(RANGES.update().where(
                 RANGES.c.subnet_id == subnet_id, RANGES.c.first_key == left.first_key,
-                RANGES.c.last_key == key(value - 1)).values(last_key=new_last))
-            if result.rowcount != 1:
-                raise exceptions.RetryRequest(reason='availability range of subnet %s changed'
-                                              % subnet_id)
+                RANGES.c.last_key == key(value - 1)).values(last_key=new_last)), subnet_id)
         else:
             session.execute(RANGES.insert().values(subnet_id=subnet_id, first_key=key(value),
                                                    last_key=new_last))
+
+
+def _expect_one(result, subnet_id):
+    if result.rowcount != 1:
+        raise exceptions.RetryRequest(reason='availability range of subnet %s changed'
+                                      % subnet_id)

@@ -55,7 +55,7 @@ class PortAddresses:
             return self._allocate_defaults(session, network_id, port_id, mac, subnets)
         if len(fixed_ips) > self.conf.max_fixed_ips_per_port:
             raise exceptions.InvalidInput(
-                error_message='Exceeded maximum amount of fixed ips per port.')
+                error_message='Exceeded maximum amount of fixed ips per port')
         return [self._allocate_entry(session, network_id, port_id, mac, device_owner, subnets,
                                      entry) for entry in fixed_ips]
 
@@ -122,15 +122,17 @@ class PortAddresses:
     # ---- update and release ----------------------------------------------------------------
 
     def _current(self, session, port_id):
+        # In subnet order, so that transactions releasing on several subnets take the
+        # subnets' release locks in one order.
         return [(s, ip) for s, ip in session.execute(
             sa.select(ALLOCS.c.subnet_id, ALLOCS.c.ip_address)
-            .where(ALLOCS.c.port_id == port_id))]
+            .where(ALLOCS.c.port_id == port_id).order_by(ALLOCS.c.subnet_id))]
 
     def update(self, session, port_row, fixed_ips, device_owner):
         """Keep what the new list still names, release the rest, allocate what is new."""
         if len(fixed_ips) > self.conf.max_fixed_ips_per_port:
             raise exceptions.InvalidInput(
-                error_message='Exceeded maximum amount of fixed ips per port.')
+                error_message='Exceeded maximum amount of fixed ips per port')
         network_id = port_row['network_id']
         subnets = self.subnets.ipam_subnets(session, network_id)
         remaining = self._current(session, port_row['id'])
