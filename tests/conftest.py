@@ -1,1 +1,1 @@
-pytest_plugins = ['tests.fixtures.databases']
+pytest_plugins = ['tests.fixtures.databases', 'tests.fixtures.server']
