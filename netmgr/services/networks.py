@@ -39,12 +39,11 @@ class NetworkService(interface.ResourceService):
     def not_found(self, resource_id):
         return exceptions.NetworkNotFound(net_id=resource_id)
 
-    def _to_dict(self, row, subnet_ids):
-        data = {c: row[c] for c in COLUMNS}
-        data['created_at'] = rows.iso(data['created_at'])
-        data['updated_at'] = rows.iso(data['updated_at'])
+    @staticmethod
+    def _to_dict(row, subnet_ids):
+        data = rows.to_api(row, COLUMNS)
         data['subnets'] = subnet_ids
-        return rows.with_project(data)
+        return data
 
     def _subnet_ids(self, session, network_ids_stmt):
         result = {}
@@ -56,11 +55,8 @@ class NetworkService(interface.ResourceService):
         return result
 
     def get_row(self, session, context, network_id):
-        row = session.execute(sa.select(NETWORKS).where(
-            NETWORKS.c.id == network_id, visible_networks(context))).mappings().first()
-        if row is None:
-            raise exceptions.NetworkNotFound(net_id=network_id)
-        return row
+        return rows.fetch_visible(session, NETWORKS, network_id, visible_networks(context),
+                                  self.not_found(network_id))
 
     def get(self, context, network_id):
         with self.db.reader() as session:

@@ -55,19 +55,13 @@ class PortService(interface.ResourceService):
 
     @staticmethod
     def _to_dict(row, fixed_ips):
-        data = {c: row[c] for c in COLUMNS}
-        data['created_at'] = rows.iso(data['created_at'])
-        data['updated_at'] = rows.iso(data['updated_at'])
+        data = rows.to_api(row, COLUMNS)
         data['fixed_ips'] = fixed_ips
-        data['project_id'] = data['tenant_id']
         return data
 
     def get_row(self, session, context, port_id):
-        row = session.execute(sa.select(PORTS).where(
-            PORTS.c.id == port_id, visible_ports(context))).mappings().first()
-        if row is None:
-            raise exceptions.PortNotFound(port_id=port_id)
-        return row
+        return rows.fetch_visible(session, PORTS, port_id, visible_ports(context),
+                                  self.not_found(port_id))
 
     def _load(self, session, port_id):
         row = session.execute(sa.select(PORTS).where(PORTS.c.id == port_id)).mappings().one()

@@ -3,6 +3,8 @@
 import datetime
 import uuid
 
+import sqlalchemy as sa
+
 ALIASES = {'project_id': 'tenant_id'}
 
 
@@ -31,6 +33,19 @@ def normalize_query(query):
     return query
 
 
-def with_project(data):
+def to_api(row, columns):
+    """A row as the API shows it: listed columns, ISO timestamps, project_id beside tenant_id."""
+    data = {c: row[c] for c in columns}
+    data['created_at'] = iso(data['created_at'])
+    data['updated_at'] = iso(data['updated_at'])
     data['project_id'] = data['tenant_id']
     return data
+
+
+def fetch_visible(session, table, resource_id, scope, not_found):
+    """The row with this id if the scope lets the caller see it, else ``not_found`` raised."""
+    row = session.execute(sa.select(table).where(table.c.id == resource_id, scope)
+                          ).mappings().first()
+    if row is None:
+        raise not_found
+    return row

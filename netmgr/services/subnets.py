@@ -86,21 +86,16 @@ class SubnetService(interface.ResourceService):
         pools, dns, routes = self._details(session, [r['id'] for r in found])
         result = []
         for row in found:
-            data = {c: row[c] for c in COLUMNS}
-            data['created_at'] = rows.iso(data['created_at'])
-            data['updated_at'] = rows.iso(data['updated_at'])
+            data = rows.to_api(row, COLUMNS)
             data['allocation_pools'] = ipam_pools.to_api(pools.get(row['id'], []))
             data['dns_nameservers'] = dns.get(row['id'], [])
             data['host_routes'] = routes.get(row['id'], [])
-            result.append(rows.with_project(data))
+            result.append(data)
         return result
 
     def get_row(self, session, context, subnet_id):
-        row = session.execute(sa.select(SUBNETS).where(
-            SUBNETS.c.id == subnet_id, visible_subnets(context))).mappings().first()
-        if row is None:
-            raise exceptions.SubnetNotFound(subnet_id=subnet_id)
-        return row
+        return rows.fetch_visible(session, SUBNETS, subnet_id, visible_subnets(context),
+                                  self.not_found(subnet_id))
 
     def ipam_subnets(self, session, network_id):
         """IpamSubnet for each subnet of a network, oldest first."""
