@@ -48,9 +48,20 @@ RULE_DEFAULTS = [
 ]
 
 
+def _describe(name):
+    if ':' in name:
+        action, _, attribute = name.partition(':')
+        return 'Set %s in %s' % (attribute.replace(':', ' '), action.replace('_', ' '))
+    verb, _, resource = name.partition('_')
+    if verb in ('create', 'get', 'update', 'delete'):
+        return '%s a %s' % (verb.capitalize(), resource)
+    return 'Building block: %s' % name.replace('_', ' ')
+
+
 def list_rules():
     """Entry point for oslopolicy-sample-generator and the Enforcer."""
-    return [oslo_policy.RuleDefault(name, check) for name, check in RULE_DEFAULTS]
+    return [oslo_policy.RuleDefault(name, check, description=_describe(name))
+            for name, check in RULE_DEFAULTS]
 
 
 class PolicyEngine:
