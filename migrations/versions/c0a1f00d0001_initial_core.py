@@ -34,8 +34,17 @@ def _timestamps():
             sa.Column('updated_at', TIMESTAMP, nullable=False))
 
 
+def _create_table(name, *columns):
+    # Exact comparison on MySQL/MariaDB, as on SQLite and PostgreSQL: the default *_ci
+    # collation would let tenant ACME see acme's rows, and MariaDB's plain _bin collation
+    # still ignores trailing spaces.
+    mariadb = getattr(op.get_context().dialect, 'is_mariadb', False)
+    op.create_table(name, *columns, mysql_charset='utf8mb4',
+                    mysql_collate='utf8mb4_nopad_bin' if mariadb else 'utf8mb4_bin')
+
+
 def upgrade():
-    op.create_table(
+    _create_table(
         'networks',
         sa.Column('id', ID, primary_key=True),
         sa.Column('tenant_id', NAME, nullable=False),
@@ -47,7 +56,7 @@ def upgrade():
         *_timestamps())
     op.create_index('ix_networks_tenant_id', 'networks', ['tenant_id'])
 
-    op.create_table(
+    _create_table(
         'subnets',
         sa.Column('id', ID, primary_key=True),
         sa.Column('tenant_id', NAME, nullable=False),
@@ -64,19 +73,19 @@ def upgrade():
     op.create_index('ix_subnets_tenant_id', 'subnets', ['tenant_id'])
     op.create_index('ix_subnets_network_id', 'subnets', ['network_id'])
 
-    op.create_table(
+    _create_table(
         'subnet_dns_nameservers',
         sa.Column('subnet_id', ID, _subnet_fk(), primary_key=True),
         sa.Column('address', sa.String(128), primary_key=True),
         sa.Column('order', sa.Integer(), nullable=False))
 
-    op.create_table(
+    _create_table(
         'subnet_routes',
         sa.Column('subnet_id', ID, _subnet_fk(), primary_key=True),
         sa.Column('destination', IP, primary_key=True),
         sa.Column('nexthop', IP, primary_key=True))
 
-    op.create_table(
+    _create_table(
         'subnet_allocation_pools',
         sa.Column('id', ID, primary_key=True),
         sa.Column('subnet_id', ID, _subnet_fk(), nullable=False),
@@ -85,7 +94,7 @@ def upgrade():
     op.create_index('ix_subnet_allocation_pools_subnet_id', 'subnet_allocation_pools',
                     ['subnet_id'])
 
-    op.create_table(
+    _create_table(
         'ipam_availability_ranges',
         sa.Column('subnet_id', ID, _subnet_fk(), primary_key=True),
         sa.Column('first_key', IP_KEY, primary_key=True),
@@ -93,18 +102,18 @@ def upgrade():
     op.create_index('ix_ipam_availability_ranges_last', 'ipam_availability_ranges',
                     ['subnet_id', 'last_key'])
 
-    op.create_table(
+    _create_table(
         'ipam_policy_ranges',
         sa.Column('subnet_id', ID, _subnet_fk(), primary_key=True),
         sa.Column('first_ip', IP, primary_key=True),
         sa.Column('last_ip', IP, nullable=False))
 
-    op.create_table(
+    _create_table(
         'ipam_policy_octets',
         sa.Column('subnet_id', ID, _subnet_fk(), primary_key=True),
         sa.Column('octet', sa.Integer(), primary_key=True, autoincrement=False))
 
-    op.create_table(
+    _create_table(
         'ports',
         sa.Column('id', ID, primary_key=True),
         sa.Column('tenant_id', NAME, nullable=False),
@@ -123,7 +132,7 @@ def upgrade():
     op.create_index('ix_ports_network_id', 'ports', ['network_id'])
     op.create_index('ix_ports_device_id', 'ports', ['device_id'])
 
-    op.create_table(
+    _create_table(
         'ipallocations',
         sa.Column('subnet_id', ID, _subnet_fk(), primary_key=True),
         sa.Column('ip_address', IP, primary_key=True),

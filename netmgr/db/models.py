@@ -13,6 +13,11 @@ IP = sa.String(64)
 IP_KEY = sa.String(32)
 
 
+# Exact comparison on MySQL/MariaDB, as on SQLite and PostgreSQL (the default *_ci collation
+# would let tenant ACME see acme's rows). The migration picks MariaDB's nopad variant.
+TABLE_OPTS = {'mysql_charset': 'utf8mb4', 'mysql_collate': 'utf8mb4_bin'}
+
+
 class Base(orm.DeclarativeBase):
     pass
 
@@ -29,6 +34,7 @@ def _timestamps():
 
 class Network(Base):
     __tablename__ = 'networks'
+    __table_args__ = TABLE_OPTS
     id = sa.Column(ID, primary_key=True)
     tenant_id = sa.Column(NAME, nullable=False, index=True)
     name = sa.Column(NAME, nullable=False, default='')
@@ -41,6 +47,7 @@ class Network(Base):
 
 class Subnet(Base):
     __tablename__ = 'subnets'
+    __table_args__ = TABLE_OPTS
     id = sa.Column(ID, primary_key=True)
     tenant_id = sa.Column(NAME, nullable=False, index=True)
     network_id = sa.Column(ID, sa.ForeignKey('networks.id'), nullable=False, index=True)
@@ -57,6 +64,7 @@ class Subnet(Base):
 
 class DNSNameServer(Base):
     __tablename__ = 'subnet_dns_nameservers'
+    __table_args__ = TABLE_OPTS
     subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
                           primary_key=True)
     address = sa.Column(sa.String(128), primary_key=True)
@@ -65,6 +73,7 @@ class DNSNameServer(Base):
 
 class SubnetRoute(Base):
     __tablename__ = 'subnet_routes'
+    __table_args__ = TABLE_OPTS
     subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
                           primary_key=True)
     destination = sa.Column(IP, primary_key=True)
@@ -73,6 +82,7 @@ class SubnetRoute(Base):
 
 class AllocationPool(Base):
     __tablename__ = 'subnet_allocation_pools'
+    __table_args__ = TABLE_OPTS
     id = sa.Column(ID, primary_key=True)
     subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
                           nullable=False, index=True)
@@ -87,12 +97,14 @@ class AvailabilityRange(Base):
                           primary_key=True)
     first_key = sa.Column(IP_KEY, primary_key=True)
     last_key = sa.Column(IP_KEY, nullable=False)
-    __table_args__ = (sa.Index('ix_ipam_availability_ranges_last', 'subnet_id', 'last_key'),)
+    __table_args__ = (sa.Index('ix_ipam_availability_ranges_last', 'subnet_id', 'last_key'),
+                      TABLE_OPTS)
 
 
 class IPPolicyRange(Base):
     """Melange IP policy: addresses of a subnet that are never handed out."""
     __tablename__ = 'ipam_policy_ranges'
+    __table_args__ = TABLE_OPTS
     subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
                           primary_key=True)
     first_ip = sa.Column(IP, primary_key=True)
@@ -102,6 +114,7 @@ class IPPolicyRange(Base):
 class IPPolicyOctet(Base):
     """Melange IP policy: a last octet (v4) never handed out, e.g. 0 or 255 in a /16."""
     __tablename__ = 'ipam_policy_octets'
+    __table_args__ = TABLE_OPTS
     subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
                           primary_key=True)
     octet = sa.Column(sa.Integer, primary_key=True, autoincrement=False)
@@ -121,12 +134,14 @@ class Port(Base):
     device_owner = sa.Column(sa.String(const.DEVICE_OWNER_MAX_LEN), nullable=False)
     created_at, updated_at = _timestamps()
     __table_args__ = (sa.UniqueConstraint('network_id', 'mac_address',
-                                          name='uniq_ports0network_id0mac_address'),)
+                                          name='uniq_ports0network_id0mac_address'),
+                      TABLE_OPTS)
 
 
 class IPAllocation(Base):
     """An address in use. The primary key is what stops two allocators taking one address."""
     __tablename__ = 'ipallocations'
+    __table_args__ = TABLE_OPTS
     subnet_id = sa.Column(ID, sa.ForeignKey('subnets.id', ondelete='CASCADE'),
                           primary_key=True)
     ip_address = sa.Column(IP, primary_key=True)

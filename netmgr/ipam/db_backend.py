@@ -3,8 +3,9 @@
 Free addresses are kept as availability ranges ([first, last] per subnet, keyed by a fixed-width
 hex of the address so that text order is address order). Allocating takes the lowest range and
 moves its start with a compare-and-swap UPDATE: one indexed SELECT, one UPDATE, one INSERT,
-whatever the subnet size. A lost swap raises RetryRequest and the whole API call is re-run; the
-primary key of ``ipallocations`` is the last guard against handing out one address twice.
+whatever the subnet size. Writers of one subnet queue on its row lock; a lost swap raises
+RetryRequest and the whole API call is re-run; the primary key of ``ipallocations`` is the
+last guard against handing out one address twice.
 """
 
 import netaddr
@@ -153,11 +154,12 @@ class DbIpamBackend(interface.IpamBackend):
 
     def _take_lowest(self, session, subnet):
         policy = None
+        _lock_subnet(session, subnet.id)
         while True:
             row = session.execute(
                 sa.select(RANGES.c.first_key, RANGES.c.last_key)
                 .where(RANGES.c.subnet_id == subnet.id)
-                .order_by(RANGES.c.first_key).limit(1)).first()
+                .order_by(RANGES.c.first_key).limit(1).with_for_update()).first()
             if row is None:
                 raise exceptions.IpAddressGenerationFailure(net_id=subnet.network_id)
             first = int(row.first_key, 16)
@@ -200,10 +202,11 @@ class DbIpamBackend(interface.IpamBackend):
         if self.get_policy(session, subnet.id).excludes(address):
             raise exceptions.InvalidIpForSubnet(ip_address=str(address))
         k = key(address)
+        _lock_subnet(session, subnet.id)
         row = session.execute(
             sa.select(RANGES.c.first_key, RANGES.c.last_key)
             .where(RANGES.c.subnet_id == subnet.id, RANGES.c.first_key <= k)
-            .order_by(RANGES.c.first_key.desc()).limit(1)).first()
+            .order_by(RANGES.c.first_key.desc()).limit(1).with_for_update()).first()
         if row is None or row.last_key < k:
             return address  # outside the pools, or taken: _record decides
         self._split(session, subnet.id, row.first_key, row.last_key, int(address))
@@ -240,14 +243,12 @@ class DbIpamBackend(interface.IpamBackend):
     def _merge_back(session, subnet_id, value):
         """Return one address to the ranges, joining the neighbours it touches.
 
-        Releases on one subnet queue on the subnet's row lock, and read their neighbours with
+        Like allocations, releases queue on the subnet's row lock and read ranges with
         locking reads (the latest committed rows, not a snapshot), so two releases of adjacent
-        addresses join up instead of leaving fragments. Allocations do not take the lock: every
-        write here names the exact range it read, and a range an allocation moved meanwhile
-        makes the write miss and the call retry.
+        addresses join up instead of leaving fragments. Every write still names the exact
+        range it read: should anything move it meanwhile, the write misses and the call retries.
         """
-        session.execute(sa.select(SUBNETS.c.id).where(SUBNETS.c.id == subnet_id)
-                        .with_for_update())
+        _lock_subnet(session, subnet_id)
         left = session.execute(sa.select(RANGES.c.first_key).where(
             RANGES.c.subnet_id == subnet_id, RANGES.c.last_key == key(value - 1))
             .with_for_update()).first()
@@ -266,6 +267,14 @@ class DbIpamBackend(interface.IpamBackend):
         else:
             session.execute(RANGES.insert().values(subnet_id=subnet_id, first_key=key(value),
                                                    last_key=new_last))
+
+
+def _lock_subnet(session, subnet_id):
+    """Writers of one subnet's ranges take turns (a no-op on SQLite, whose writers already do).
+
+    Queueing is cheaper than racing: every allocator wants the same lowest range, and losing a
+    compare-and-swap means re-running the whole API call."""
+    session.execute(sa.select(SUBNETS.c.id).where(SUBNETS.c.id == subnet_id).with_for_update())
 
 
 def _expect_one(result, subnet_id):

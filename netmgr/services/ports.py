@@ -17,6 +17,8 @@ PORTS = models.Port.__table__
 ALLOCS = models.IPAllocation.__table__
 COLUMNS = ('id', 'tenant_id', 'network_id', 'name', 'description', 'mac_address',
            'admin_state_up', 'status', 'device_id', 'device_owner', 'created_at', 'updated_at')
+# Neutron's order of a port's fixed_ips (Nova takes the first as the primary address).
+FIXED_IPS_ORDER = (ALLOCS.c.ip_address, ALLOCS.c.subnet_id)
 # Above this many ports, fixed IPs are fetched with a subquery rather than an IN list.
 _IN_LIST_MAX = 500
 
@@ -48,7 +50,7 @@ class PortService(interface.ResourceService):
         result = {}
         for port_id, subnet_id, address in session.execute(
                 sa.select(ALLOCS.c.port_id, ALLOCS.c.subnet_id, ALLOCS.c.ip_address)
-                .where(port_ids_clause)):
+                .where(port_ids_clause).order_by(*FIXED_IPS_ORDER)):
             result.setdefault(port_id, []).append({'subnet_id': subnet_id,
                                                    'ip_address': address})
         return result
@@ -149,6 +151,7 @@ class PortService(interface.ResourceService):
         allocated = self.addresses.allocate(
             session, network_id, port_id, mac, data['device_owner'],
             None if fixed_ips is ATTR_NOT_SPECIFIED else fixed_ips)
+        allocated.sort(key=lambda ip: (ip['ip_address'], ip['subnet_id']))
         return self._to_dict(values, allocated)
 
     # ---- update and delete -----------------------------------------------------------------

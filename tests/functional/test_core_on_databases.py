@@ -25,21 +25,6 @@ PORTS = models.Port.__table__
 NETWORKS = models.Network.__table__
 SUBNETS = models.Subnet.__table__
 
-_MARIADB_CI = (
-    "MariaDB compares strings with the database's default collation (utf8mb4_general_ci: "
-    "case-insensitive, trailing spaces ignored), so equality filters and tenant scoping "
-    "match values that differ in case; SQLite and PostgreSQL compare exactly. The string "
-    "columns (netmgr/db/models.py and the initial migration) need a binary collation on "
-    "MySQL (e.g. String(..).with_variant(mysql.VARCHAR(.., collation='utf8mb4_bin')))")
-
-
-def _ci_xfail(*backends):
-    """Parametrize db_backend, xfailing the backends that compare case-insensitively."""
-    return pytest.mark.parametrize('db_backend', [
-        pytest.param(b, marks=pytest.mark.xfail(reason=_MARIADB_CI, strict=True))
-        if b in backends else b for b in ('sqlite', 'mysql', 'postgresql')])
-
-
 @pytest.fixture
 def admin(database):
     return nm_client.Client.from_conf(nm_conf.new_conf(), nm_context.admin_context('admin'),
@@ -276,19 +261,13 @@ def test_fixed_ips_update_and_release(admin, database):
     assert _ranges(database, s1['id']) == [('10.4.0.2', '10.4.0.14')]
 
 
-@pytest.mark.parametrize('db_backend', [
-    'sqlite', 'postgresql',
-    pytest.param('mysql', marks=pytest.mark.xfail(strict=True, reason=(
-        'fixed_ips are read without ORDER BY (netmgr/services/ports.py PortService._fixed_ips)'
-        ': create answers in request order, show and list in whatever order the backend '
-        'returns, on InnoDB the primary key (subnet_id, ip_address); Neutron orders by '
-        '(ip_address, subnet_id)')))])
 def test_fixed_ips_order_is_stable(admin):
     net = admin.create_network(name='order')
     subnet = admin.create_subnet(network_id=net['id'], ip_version=4, cidr='10.4.2.0/24')
     port = admin.create_port(network_id=net['id'], fixed_ips=[
         {'subnet_id': subnet['id'], 'ip_address': '10.4.2.20'},
         {'subnet_id': subnet['id'], 'ip_address': '10.4.2.10'}])
+    assert [ip['ip_address'] for ip in port['fixed_ips']] == ['10.4.2.10', '10.4.2.20']
     assert admin.show_port(port['id'])['fixed_ips'] == port['fixed_ips']
     assert admin.list_ports(id=port['id'])[0]['fixed_ips'] == port['fixed_ips']
 
@@ -390,7 +369,6 @@ def test_names_differing_only_in_case_paginate_correctly(admin):
             [n['id'] for n in admin.list_networks(sorts=[('name', False)])]
 
 
-@_ci_xfail('mysql')
 def test_name_filter_is_case_sensitive(admin):
     lower = admin.create_network(name='net')
     upper = admin.create_network(name='Net')
@@ -400,7 +378,6 @@ def test_name_filter_is_case_sensitive(admin):
     assert [n['id'] for n in admin.list_networks(name='net ')] == [padded['id']]
 
 
-@_ci_xfail('mysql')
 def test_tenant_scope_is_exact(admin):
     """Projects 'acme' and 'ACME' are two tenants (noauth takes X-Project-Id verbatim)."""
     acme = admin.as_context(nm_context.tenant_context('acme'))
