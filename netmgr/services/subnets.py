@@ -84,14 +84,17 @@ class SubnetService(interface.ResourceService):
 
     def _to_dicts(self, session, found):
         pools, dns, routes = self._details(session, [r['id'] for r in found])
-        result = []
-        for row in found:
-            data = rows.to_api(row, COLUMNS)
-            data['allocation_pools'] = ipam_pools.to_api(pools.get(row['id'], []))
-            data['dns_nameservers'] = dns.get(row['id'], [])
-            data['host_routes'] = routes.get(row['id'], [])
-            result.append(data)
-        return result
+        return [self._to_dict(row, pools.get(row['id'], []), dns.get(row['id'], []),
+                              routes.get(row['id'], [])) for row in found]
+
+    @staticmethod
+    def _to_dict(row, pool_ranges, dns, routes):
+        data = rows.to_api(row, COLUMNS)
+        data['allocation_pools'] = ipam_pools.to_api(pool_ranges)
+        data['dns_nameservers'] = list(dns)
+        data['host_routes'] = [{'destination': r['destination'], 'nexthop': r['nexthop']}
+                               for r in routes]
+        return data
 
     def get_row(self, session, context, subnet_id):
         return rows.fetch_visible(session, SUBNETS, subnet_id, visible_subnets(context),
@@ -140,10 +143,7 @@ class SubnetService(interface.ResourceService):
         @self._retry
         def run():
             with self.db.writer() as session:
-                ids = [self._create(session, item) for item in items]
-                return self._to_dicts(session, [
-                    session.execute(sa.select(SUBNETS).where(SUBNETS.c.id == i))
-                    .mappings().one() for i in ids])
+                return [self._create(session, item) for item in items]
         return run()
 
     def _create(self, session, data, policy=None):
@@ -163,6 +163,7 @@ class SubnetService(interface.ResourceService):
         else:
             pool_ranges = ipam_pools.parse_pools(data['allocation_pools'], cidr)
             ipam_pools.validate_pools(pool_ranges, cidr, gateway)
+            pool_ranges = tuple(sorted(pool_ranges, key=lambda r: r.first))
         dns = [] if data['dns_nameservers'] is ATTR_NOT_SPECIFIED else data['dns_nameservers']
         routes = [] if data['host_routes'] is ATTR_NOT_SPECIFIED else data['host_routes']
         subnet_checks.check_dns_and_routes(self.conf, None, cidr, dns, routes)
@@ -176,14 +177,17 @@ class SubnetService(interface.ResourceService):
                   'ipv6_address_mode': data['ipv6_address_mode'],
                   'created_at': now, 'updated_at': now}
         session.execute(SUBNETS.insert().values(**values))
-        self._write_pools(session, values['id'], pool_ranges)
-        self._write_dns_and_routes(session, values['id'], dns, routes)
+        routes = [{'destination': str(netaddr.IPNetwork(r['destination']).cidr),
+                   'nexthop': r['nexthop']} for r in routes]
+        self._write_pools(session, values['id'], pool_ranges, replace=False)
+        self._write_dns_and_routes(session, values['id'], dns, routes, replace=False)
         self.ipam.create_subnet(session, ipam_subnet(values, pool_ranges), policy)
-        return values['id']
+        return self._to_dict(values, pool_ranges, dns, routes)
 
     @staticmethod
-    def _write_pools(session, subnet_id, pool_ranges):
-        session.execute(POOLS.delete().where(POOLS.c.subnet_id == subnet_id))
+    def _write_pools(session, subnet_id, pool_ranges, replace=True):
+        if replace:
+            session.execute(POOLS.delete().where(POOLS.c.subnet_id == subnet_id))
         if pool_ranges:
             session.execute(POOLS.insert(), [
                 {'id': rows.new_id(), 'subnet_id': subnet_id,
@@ -191,15 +195,18 @@ class SubnetService(interface.ResourceService):
                  'last_ip': str(netaddr.IPAddress(r.last, r.version))} for r in pool_ranges])
 
     @staticmethod
-    def _write_dns_and_routes(session, subnet_id, dns, routes):
+    def _write_dns_and_routes(session, subnet_id, dns, routes, replace=True):
+        """None leaves that list as it is; replace=False skips clearing (a new subnet)."""
         if dns is not None:
-            session.execute(DNS.delete().where(DNS.c.subnet_id == subnet_id))
+            if replace:
+                session.execute(DNS.delete().where(DNS.c.subnet_id == subnet_id))
             if dns:
                 session.execute(DNS.insert(), [
                     {'subnet_id': subnet_id, 'address': a, 'order': i}
                     for i, a in enumerate(dns)])
         if routes is not None:
-            session.execute(ROUTES.delete().where(ROUTES.c.subnet_id == subnet_id))
+            if replace:
+                session.execute(ROUTES.delete().where(ROUTES.c.subnet_id == subnet_id))
             if routes:
                 session.execute(ROUTES.insert(), [
                     {'subnet_id': subnet_id, 'destination': str(netaddr.IPNetwork(
