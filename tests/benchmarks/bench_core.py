@@ -27,20 +27,17 @@ import cProfile
 import http.client
 import io
 import json
-import os
 import pathlib
 import pstats
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+from tests.fixtures import databases
+from tests.fixtures import server as fixture_server
 
 # Neutron 29.0, same kind of machine, MariaDB, 2 API workers (CLIENT_COMPAT.md).
 REFERENCE = {
@@ -57,115 +54,6 @@ FULL = {'seq': 500, 'conc': 800, 'threads': 8, 'list_small': 1500, 'list_big': 1
 QUICK = {'seq': 100, 'conc': 160, 'threads': 8, 'list_small': 1500, 'list_big': 3000,
          'list_repeat': 3, 'fill_cidr': '10.128.0.0/20', 'bulk': 200, 'cycles': 20,
          'profile_creates': 300, 'profile_list': 3000}
-
-
-# ---- server process -------------------------------------------------------------------------
-
-def _env():
-    env = dict(os.environ)
-    env['PYTHONPATH'] = os.pathsep.join([str(REPO_ROOT)] + (
-        [env['PYTHONPATH']] if env.get('PYTHONPATH') else []))
-    env.setdefault('PYTHONWARNINGS', 'ignore::DeprecationWarning')
-    return env
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-def _children(pid):
-    found = []
-    for entry in os.listdir('/proc'):
-        if entry.isdigit():
-            try:
-                with open('/proc/%s/stat' % entry) as stat:
-                    if int(stat.read().rsplit(')', 1)[1].split()[1]) == pid:
-                        found.append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    return found
-
-
-def _alive(pid):
-    try:
-        with open('/proc/%d/stat' % pid) as stat:
-            return stat.read().rsplit(')', 1)[1].split()[0] != 'Z'
-    except OSError:
-        return False
-
-
-class Server:
-    def __init__(self, workdir, connection, workers):
-        self.workdir = pathlib.Path(workdir)
-        self.connection = connection
-        self.workers = workers
-        self.port = _free_port()
-        self.config = self.workdir / 'netmgr.conf'
-        self.log = self.workdir / 'server.log'
-        self.process = None
-
-    def write_config(self):
-        lines = ['[DEFAULT]', 'state_path = %s' % (self.workdir / 'state'),
-                 'bind_host = 127.0.0.1', 'bind_port = %d' % self.port,
-                 'api_workers = %d' % self.workers]
-        if self.connection:
-            lines += ['[database]', 'connection = %s' % self.connection.replace('%', '%%')]
-        self.config.write_text('\n'.join(lines) + '\n')
-
-    def migrate(self):
-        result = subprocess.run(
-            [sys.executable, '-m', 'netmgr.cmd.db_manage', '--config-file', str(self.config),
-             'upgrade', 'head'], cwd=str(REPO_ROOT), env=_env(), capture_output=True,
-            text=True, timeout=300)
-        if result.returncode:
-            raise SystemExit('db_manage upgrade head failed:\n%s%s'
-                             % (result.stdout, result.stderr))
-
-    def start(self, timeout=30):
-        with open(self.log, 'ab') as log:
-            self.process = subprocess.Popen(
-                [sys.executable, '-m', 'netmgr.cmd.server', '--config-file', str(self.config)],
-                cwd=str(REPO_ROOT), env=_env(), stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit('netmgr-server exited (%s):\n%s' % (
-                    self.process.returncode, self.log.read_text(errors='replace')[-3000:]))
-            try:
-                conn = http.client.HTTPConnection('127.0.0.1', self.port, timeout=5)
-                conn.request('GET', '/')
-                if conn.getresponse().status == 200:
-                    conn.close()
-                    if self.workers > 1:  # let every worker come up before measuring
-                        time.sleep(1.0)
-                    return
-                conn.close()
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise SystemExit('netmgr-server did not answer within %ss' % timeout)
-
-    def stop(self, timeout=10):
-        """SIGTERM the server by PID, then its API workers (recorded first) if they linger."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        workers = _children(self.process.pid)
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout)
-        for pid in workers:
-            deadline = time.monotonic() + timeout
-            while _alive(pid) and time.monotonic() < deadline:
-                time.sleep(0.05)
-            if _alive(pid):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
 
 
 # ---- HTTP ---------------------------------------------------------------------------------
@@ -396,7 +284,6 @@ def database(backend, workdir):
     if backend == 'sqlite':
         yield None
         return
-    from tests.fixtures import databases
     name = databases.run_prefix() + '_bench'
     url = databases.create_database(backend, name)
     try:
@@ -410,10 +297,10 @@ def run_server_bench(args):
     results = {}
     try:
         with database(args.db, workdir) as url:
-            server = Server(workdir, url, args.workers)
-            server.write_config()
-            server.migrate()
-            server.start()
+            server = fixture_server.start_server(workdir, connection=url, debug=False,
+                                                 api_workers=args.workers)
+            if args.workers > 1:  # let every worker come up before measuring
+                time.sleep(1.0)
             try:
                 api = Api(server.port)
                 steps = (('a', lambda: bench_sequential(api, args.sizes)),

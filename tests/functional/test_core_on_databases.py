@@ -25,6 +25,7 @@ PORTS = models.Port.__table__
 NETWORKS = models.Network.__table__
 SUBNETS = models.Subnet.__table__
 
+
 @pytest.fixture
 def admin(database):
     return nm_client.Client.from_conf(nm_conf.new_conf(), nm_context.admin_context('admin'),
