@@ -182,6 +182,15 @@ class GatewayConflictWithAllocationPools(InUse):
     message = 'Gateway ip %(ip_address)s conflicts with allocation pool %(pool)s.'
 
 
+class ExternalNetworkInUse(InUse):
+    message = ('External network %(net_id)s cannot be updated to be made non-external, since '
+               'it has existing gateway ports.')
+
+
+class OverQuota(Conflict):
+    message = 'Quota exceeded for resources: %(overs)s.'
+
+
 class InvalidSharedSetting(Conflict):
     message = ('Unable to reconfigure sharing settings for network %(network)s. Multiple '
                'tenants are using it.')

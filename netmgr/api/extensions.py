@@ -1,5 +1,7 @@
 """Extensions this server supports, as GET /v2.0/extensions lists them (Neutron aliases)."""
 
+from netmgr.api import resources
+
 UPDATED = '2026-11-21T00:00:00-00:00'
 
 
@@ -21,6 +23,10 @@ SUPPORTED = [
     _ext('filter-validation', 'Filter parameters validation', 'Provides validation on '
          'filter parameters.'),
 ]
+
+
+SUPPORTED += [dict(module.EXTENSION, updated=UPDATED, links=[])
+              for module in resources.EXTENSIONS]
 
 
 def by_alias(alias, supported=None):

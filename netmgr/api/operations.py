@@ -28,6 +28,20 @@ class Operations:
         names = names or attributes.visible_fields(info.attributes, fields)
         return {k: data[k] for k in names if k in data}
 
+    def _visible_names(self, context, info, fields=None):
+        """Visible attributes minus those a get_<res>:<attr> rule hides from this caller.
+
+        Such rules are judged once per request, on the caller's own project: they exist for
+        role-based hiding (provider attributes are for admins), not per-row ownership."""
+        names = attributes.visible_fields(info.attributes, fields)
+        hidden = set()
+        for name in names:
+            rule = 'get_%s:%s' % (info.singular, name)
+            if info.attributes[name].get('enforce_policy') and self.policy.has_rule(rule) \
+                    and not self.policy.check(context, rule, {'tenant_id': context.tenant_id}):
+                hidden.add(name)
+        return [n for n in names if n not in hidden]
+
     def _policy_overridden(self, action):
         return not self.policy.is_default(action)
 
@@ -108,9 +122,10 @@ class Operations:
             self._enforce_attrs(context, info, 'create', given, target)
             items.append(item)
         created = service.create_bulk(context, items)
+        names = self._visible_names(context, info)
         if bulk:
-            return {info.collection: [self._visible(info, d) for d in created]}
-        return {info.singular: self._visible(info, created[0])}
+            return {info.collection: [self._visible(info, d, names=names) for d in created]}
+        return {info.singular: self._visible(info, created[0], names=names)}
 
     def update(self, context, collection, resource_id, body):
         info, service = self.info(collection)
@@ -123,7 +138,8 @@ class Operations:
         new_target.update(self._device_facts(new_target))
         self._enforce_attrs(context, info, 'update', list(data), new_target)
         updated = service.update(context, resource_id, data)
-        return {info.singular: self._visible(info, updated)}
+        return {info.singular: self._visible(info, updated,
+                                             names=self._visible_names(context, info))}
 
     def authorize_update(self, context, collection, resource_id):
         """Policy for an update done outside the attribute map (e.g. a subnet's IP policy)."""
@@ -131,6 +147,20 @@ class Operations:
         target = service.policy_target(context, resource_id)
         self._enforce_get(context, info, target)
         self.policy.enforce(context, 'update_%s' % info.singular, target)
+
+    def action(self, context, collection, resource_id, action, body):
+        """A member action such as PUT routers/<id>/add_router_interface; the policy rule is
+        named after the action, as in Neutron."""
+        info, service = self.info(collection)
+        if action not in info.actions:
+            raise exceptions.ResourceNotFound(path='%s/%s/%s' % (collection, resource_id,
+                                                                 action))
+        if not isinstance(body, dict):
+            raise exceptions.MalformedRequestBody(reason='the body must be a JSON object')
+        target = service.policy_target(context, resource_id)
+        self._enforce_get(context, info, target)
+        self.policy.enforce(context, action, target)
+        return service.perform_action(context, resource_id, action, body)
 
     def delete(self, context, collection, resource_id):
         info, service = self.info(collection)
@@ -150,7 +180,8 @@ class Operations:
         info, service = self.info(collection)
         if self._policy_overridden('get_%s' % info.singular):
             self._enforce_get(context, info, service.policy_target(context, resource_id))
-        return {info.singular: self._visible(info, service.get(context, resource_id), fields)}
+        return {info.singular: self._visible(info, service.get(context, resource_id),
+                                             names=self._visible_names(context, info, fields))}
 
     def list(self, context, collection, filters=None, fields=None, sorts=None, limit=None,
              marker=None, page_reverse=False):
@@ -176,7 +207,7 @@ class Operations:
             found = found[:limit]
         if page_reverse:
             found.reverse()
-        names = attributes.visible_fields(info.attributes, fields)
+        names = self._visible_names(context, info, fields)
         return [self._visible(info, d, names=names) for d in found], has_more
 
     @staticmethod

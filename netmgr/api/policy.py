@@ -16,15 +16,18 @@ RULE_DEFAULTS = [
     ('network_owner', 'tenant_id:%(network:tenant_id)s'),
     ('admin_or_network_owner', 'rule:context_is_admin or rule:network_owner'),
     ('shared', 'True:%(shared)s'),
+    ('external', 'True:%(router:external)s'),
     ('network_shared', 'True:%(network:shared)s'),
     # Set by the pipeline: the port's device_owner starts with 'network:'.
     ('network_device', 'True:%(network_device)s'),
 
     ('create_network', ''),
     ('create_network:shared', 'rule:admin_only'),
-    ('get_network', 'rule:admin_or_owner or rule:shared'),
+    ('create_network:router:external', 'rule:admin_only'),
+    ('get_network', 'rule:admin_or_owner or rule:shared or rule:external'),
     ('update_network', 'rule:admin_or_owner'),
     ('update_network:shared', 'rule:admin_only'),
+    ('update_network:router:external', 'rule:admin_only'),
     ('delete_network', 'rule:admin_or_owner'),
 
     ('create_subnet', 'rule:admin_or_network_owner'),
@@ -84,4 +87,5 @@ class PolicyEngine:
         """True when the operator has not overridden the rule (lists can rely on SQL scoping)."""
         self._enforcer.load_rules()
         rule = self._enforcer.rules.get(action)
-        return rule is not None and str(rule) == str(self._enforcer.registered_rules[action].check)
+        default = self._enforcer.registered_rules.get(action)
+        return rule is not None and default is not None and str(rule) == str(default.check)

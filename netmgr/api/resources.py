@@ -1,10 +1,17 @@
-"""The registry of REST resources: collection name -> definition."""
+"""The registry of REST resources: collection name -> definition, with the attributes that
+enabled extensions add to existing collections merged in."""
 
 import dataclasses
 
+from netmgr.api.definitions import external_net
 from netmgr.api.definitions import network
 from netmgr.api.definitions import port
 from netmgr.api.definitions import subnet
+
+CORE = (network, subnet, port)
+# Definition modules of the extensions this server supports; each has EXTENSION and may have
+# a RESOURCE_ATTRIBUTE_MAP (new collections) and EXTENDED_ATTRIBUTES (on existing ones).
+EXTENSIONS = (external_net,)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -17,8 +24,24 @@ class ResourceInfo:
 
 def _info(module):
     return ResourceInfo(collection=module.COLLECTION, singular=module.RESOURCE,
-                        attributes=module.RESOURCE_ATTRIBUTE_MAP[module.COLLECTION],
+                        attributes=dict(module.RESOURCE_ATTRIBUTE_MAP[module.COLLECTION]),
                         actions=getattr(module, 'ACTION_MAP', {}))
 
 
-RESOURCES = {info.collection: info for info in map(_info, (network, subnet, port))}
+def build(core=CORE, extensions=EXTENSIONS):
+    resources = {}
+    for module in core + extensions:
+        if hasattr(module, 'RESOURCE_ATTRIBUTE_MAP'):
+            info = _info(module)
+            resources[info.collection] = info
+    for module in extensions:
+        for collection, attributes in getattr(module, 'EXTENDED_ATTRIBUTES', {}).items():
+            clash = set(attributes) & set(resources[collection].attributes)
+            if clash:
+                raise ValueError('%s redefines %s attributes %s'
+                                 % (module.ALIAS, collection, sorted(clash)))
+            resources[collection].attributes.update(attributes)
+    return resources
+
+
+RESOURCES = build()

@@ -45,6 +45,14 @@ class Network(Base):
     created_at, updated_at = _timestamps()
 
 
+class ExternalNetwork(Base):
+    """external-net: the network is external (router gateways, floating IPs come from it)."""
+    __tablename__ = 'externalnetworks'
+    __table_args__ = TABLE_OPTS
+    network_id = sa.Column(ID, sa.ForeignKey('networks.id', ondelete='CASCADE'),
+                           primary_key=True)
+
+
 class Subnet(Base):
     __tablename__ = 'subnets'
     __table_args__ = TABLE_OPTS
@@ -149,3 +157,8 @@ class IPAllocation(Base):
                         index=True)
     network_id = sa.Column(ID, sa.ForeignKey('networks.id', ondelete='CASCADE'),
                            nullable=False, index=True)
+
+
+# Tables of other areas live in their own modules on the same Base; importing them here keeps
+# one metadata for the whole schema (create_all in tests, models-vs-migrations comparison).
+from netmgr.db import quota_models  # noqa: E402,F401

@@ -2,6 +2,7 @@
 
 from netmgr.ipam import db_backend
 from netmgr.ipam import mac as ipam_mac
+from netmgr.services import external_net
 from netmgr.services import networks
 from netmgr.services import ports
 from netmgr.services import subnets
@@ -16,7 +17,8 @@ class CoreServices:
         self.ipam = ipam or db_backend.DbIpamBackend()
         retries = conf.database.api_retries
         self.subnets = subnets.SubnetService(db, self.ipam, conf, retries)
-        self.networks = networks.NetworkService(db, self.subnets, retries)
+        self.networks = networks.NetworkService(
+            db, self.subnets, retries, extensions=[external_net.ExternalNetworks()])
         macs = ipam_mac.MacGenerator(conf.base_mac, conf.mac_ranges)
         self.ports = ports.PortService(db, self.subnets, macs, conf, retries)
 

@@ -33,6 +33,10 @@ class ResourceService(abc.ABC):
     def list(self, context, query):
         """Dicts matching a ListQuery, visible to the context."""
 
+    def perform_action(self, context, resource_id, action, body):
+        """A member action listed in the collection's ACTION_MAP (policy already enforced)."""
+        raise NotImplementedError(action)
+
     @abc.abstractmethod
     def not_found(self, resource_id):
         """The NotFound error of this resource (its Neutron class name is the wire type)."""

@@ -7,6 +7,7 @@ from netmgr.db import api as db_api
 from netmgr.db import models
 from netmgr.db.queries import listing
 from netmgr import exceptions
+from netmgr.services import extensions as ext_api
 from netmgr.services import interface
 from netmgr.services import rows
 
@@ -29,10 +30,14 @@ def visible_networks(context):
 class NetworkService(interface.ResourceService):
     collection = 'networks'
 
-    def __init__(self, db, subnet_service, retries=20):
+    def __init__(self, db, subnet_service, retries=20, extensions=()):
         self.db = db
         self.subnets = subnet_service
+        self.extensions = ext_api.ExtensionSet(extensions)
         self._retry = db_api.retry_on_race(retries)
+
+    def _scope(self, context):
+        return self.extensions.scope(context, visible_networks(context))
 
     # ---- reads ---------------------------------------------------------------------------
 
@@ -55,20 +60,21 @@ class NetworkService(interface.ResourceService):
         return result
 
     def get_row(self, session, context, network_id):
-        return rows.fetch_visible(session, NETWORKS, network_id, visible_networks(context),
+        return rows.fetch_visible(session, NETWORKS, network_id, self._scope(context),
                                   self.not_found(network_id))
 
     def get(self, context, network_id):
         with self.db.reader() as session:
             row = self.get_row(session, context, network_id)
             ids = self._subnet_ids(session, sa.select(sa.literal(network_id)))
-            return self._to_dict(row, ids.get(network_id, []))
+            network = self._to_dict(row, ids.get(network_id, []))
+            return self.extensions.extend(session, [network])[0]
 
     def facts(self, context, network_id):
         """Owner and sharing of a network the context can see (for subnet/port policy)."""
         with self.db.reader() as session:
             row = session.execute(sa.select(NETWORKS.c.tenant_id, NETWORKS.c.shared).where(
-                NETWORKS.c.id == network_id, visible_networks(context))).first()
+                NETWORKS.c.id == network_id, self._scope(context))).first()
         if row is None:
             raise exceptions.NetworkNotFound(net_id=network_id)
         return {'tenant_id': row.tenant_id, 'shared': row.shared}
@@ -79,9 +85,10 @@ class NetworkService(interface.ResourceService):
     def list(self, context, query):
         query = rows.normalize_query(query)
         with self.db.reader() as session:
-            scope = visible_networks(context)
-            stmt = listing.apply_filters(sa.select(NETWORKS).where(scope), NETWORKS,
-                                         query.filters)
+            scope = self._scope(context)
+            filters, conditions = self.extensions.split_filters(query.filters)
+            stmt = listing.apply_filters(sa.select(NETWORKS).where(scope, *conditions),
+                                         NETWORKS, filters)
             stmt = listing.apply_paging(
                 session, stmt, NETWORKS, query,
                 sa.select(NETWORKS).where(NETWORKS.c.id == query.marker, scope))
@@ -91,7 +98,8 @@ class NetworkService(interface.ResourceService):
             ids = self._subnet_ids(session, [r['id'] for r in found]) \
                 if len(found) < 500 else self._subnet_ids(session, stmt.with_only_columns(
                     NETWORKS.c.id).subquery().select())
-            return [self._to_dict(r, ids.get(r['id'], [])) for r in found]
+            return self.extensions.extend(
+                session, [self._to_dict(r, ids.get(r['id'], [])) for r in found])
 
     # ---- writes --------------------------------------------------------------------------
 
@@ -102,7 +110,9 @@ class NetworkService(interface.ResourceService):
                   'admin_state_up': data['admin_state_up'], 'shared': data['shared'],
                   'created_at': now, 'updated_at': now}
         session.execute(NETWORKS.insert().values(**values))
-        return self._to_dict(values, [])
+        network = self._to_dict(values, [])
+        self.extensions.create(session, context, network, data)
+        return network
 
     def create(self, context, data):
         return self.create_bulk(context, [data])[0]
@@ -119,11 +129,12 @@ class NetworkService(interface.ResourceService):
         def run():
             with self.db.writer() as session:
                 row = self.get_row(session, context, network_id)
-                if data.get('shared') is False and row['shared']:
+                core, extended = self.extensions.split(data)
+                if core.get('shared') is False and row['shared']:
                     self._check_unshare(session, row)
-                if data:
-                    session.execute(NETWORKS.update().where(NETWORKS.c.id == network_id)
-                                    .values(updated_at=rows.utcnow(), **data))
+                self.extensions.update(session, context, dict(row), extended)
+                session.execute(NETWORKS.update().where(NETWORKS.c.id == network_id)
+                                .values(updated_at=rows.utcnow(), **core))
         run()
         return self.get(context, network_id)
 

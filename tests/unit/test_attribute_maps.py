@@ -23,10 +23,15 @@ HANDLED_FILTERS = {
     'subnets': {'project_id'},
     'ports': {'project_id', 'fixed_ips'},       # fixed_ips: a subquery on ipallocations
 }
+# Attributes extensions add are filtered by the extension's own service (its own tables).
+for _module in resources.EXTENSIONS:
+    for _collection, _attrs in getattr(_module, 'EXTENDED_ATTRIBUTES', {}).items():
+        HANDLED_FILTERS[_collection] |= set(_attrs)
 # A value of the right type for each filterable attribute (what a query string carries).
 FILTER_SAMPLES = {
     'admin_state_up': 'True', 'shared': 'false', 'enable_dhcp': 'true', 'ip_version': '4',
     'fixed_ips': 'ip_address=10.0.0.2', 'id': '3b9d6f0e-2a4c-4e55-9a53-1f0d3c7b2e11',
+    'router:external': 'True',
 }
 
 

@@ -70,6 +70,12 @@ class ResourceController:
         return faults.json_response(
             200, self.ops.update(context, collection, resource_id, body), context.request_id)
 
+    def action(self, request, context, collection, resource_id, action):
+        body = request_parsing.parse_body(request, self.max_body)
+        return faults.json_response(
+            200, self.ops.action(context, collection, resource_id, action, body),
+            context.request_id)
+
     def delete(self, request, context, collection, resource_id):
         self.ops.delete(context, collection, resource_id)
         return faults.json_response(204, None, context.request_id)

@@ -61,6 +61,10 @@ class ApiRouter:
                        'DELETE': self.controller.delete}.get(method)
             if handler is not None:
                 return handler(request, context, collection, parts[1])
+        elif len(parts) == 3 and parts[2] in self.ops.resources[collection].actions:
+            if method == self.ops.resources[collection].actions[parts[2]]:
+                return self.controller.action(request, context, collection, parts[1],
+                                              parts[2])
         else:
             raise exceptions.ResourceNotFound(path=path)
         raise exceptions.MethodNotAllowed(method=method, path=path)
