@@ -25,7 +25,8 @@ class Operations:
             raise exceptions.ResourceNotFound(path=collection)
 
     def _visible(self, info, data, fields=None, names=None):
-        names = names or attributes.visible_fields(info.attributes, fields)
+        if names is None:
+            names = attributes.visible_fields(info.attributes, fields)
         return {k: data[k] for k in names if k in data}
 
     def _visible_names(self, context, info, fields=None):
