@@ -13,9 +13,9 @@ from netmgr.services import core
 def build_operations(conf, db=None):
     """Wire database, IPAM, services and policy into the pipeline."""
     db = db or db_api.Database.from_conf(conf)
-    services = core.CoreServices(conf, db)
-    ops = api_operations.Operations(services.by_collection(), api_policy.PolicyEngine(conf),
-                                    conf)
+    policy = api_policy.PolicyEngine(conf)
+    services = core.CoreServices(conf, db, policy=policy)
+    ops = api_operations.Operations(services.by_collection(), policy, conf)
     return ops, services
 
 

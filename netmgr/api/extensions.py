@@ -1,5 +1,6 @@
 """Extensions this server supports, as GET /v2.0/extensions lists them (Neutron aliases)."""
 
+from netmgr.api.definitions import quotas as quotas_def
 from netmgr.api import resources
 
 UPDATED = '2026-11-21T00:00:00-00:00'
@@ -25,8 +26,9 @@ SUPPORTED = [
 ]
 
 
-SUPPORTED += [dict(module.EXTENSION, updated=UPDATED, links=[])
-              for module in resources.EXTENSIONS]
+SUPPORTED += [dict(ext, updated=UPDATED, links=[])
+              for ext in [module.EXTENSION for module in resources.EXTENSIONS] +
+              quotas_def.EXTENSIONS]
 
 
 def by_alias(alias, supported=None):

@@ -48,6 +48,10 @@ RULE_DEFAULTS = [
     ('update_port:fixed_ips:subnet_id', 'rule:admin_or_network_owner or rule:network_shared'),
     ('update_port:device_owner', 'rule:admin_or_network_owner or not rule:network_device'),
     ('delete_port', 'rule:admin_or_owner or rule:admin_or_network_owner'),
+
+    ('get_quota', 'rule:admin_only'),
+    ('update_quota', 'rule:admin_only'),
+    ('delete_quota', 'rule:admin_only'),
 ]
 
 

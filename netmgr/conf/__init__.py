@@ -8,6 +8,7 @@ from oslo_config import cfg
 from netmgr.conf import api as api_conf
 from netmgr.conf import core as core_conf
 from netmgr.conf import database as database_conf
+from netmgr.conf import quotas as quotas_conf
 
 CONF = cfg.CONF
 
@@ -16,6 +17,7 @@ def register_all(conf=CONF):
     api_conf.register(conf)
     core_conf.register(conf)
     database_conf.register(conf)
+    quotas_conf.register(conf)
     return conf
 
 

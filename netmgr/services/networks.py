@@ -30,9 +30,10 @@ def visible_networks(context):
 class NetworkService(interface.ResourceService):
     collection = 'networks'
 
-    def __init__(self, db, subnet_service, retries=20, extensions=()):
+    def __init__(self, db, subnet_service, retries=20, extensions=(), quotas=None):
         self.db = db
         self.subnets = subnet_service
+        self.quotas = quotas
         self.extensions = ext_api.ExtensionSet(extensions)
         self._retry = db_api.retry_on_race(retries)
 
@@ -121,6 +122,8 @@ class NetworkService(interface.ResourceService):
         @self._retry
         def run():
             with self.db.writer() as session:
+                if self.quotas is not None:  # first: see QuotaService.check
+                    self.quotas.check_items(session, 'network', items)
                 return [self._insert(session, context, item) for item in items]
         return run()
 

@@ -34,8 +34,9 @@ def visible_ports(context):
 class PortService(interface.ResourceService):
     collection = 'ports'
 
-    def __init__(self, db, subnet_service, mac_generator, conf, retries=20):
+    def __init__(self, db, subnet_service, mac_generator, conf, retries=20, quotas=None):
         self.db = db
+        self.quotas = quotas
         self.subnets = subnet_service
         self.addresses = port_addresses.PortAddresses(subnet_service, mac_generator, conf)
         self._retry = db_api.retry_on_race(retries)
@@ -129,6 +130,8 @@ class PortService(interface.ResourceService):
         @self._retry
         def run():
             with self.db.writer() as session:
+                if self.quotas is not None:  # first: see QuotaService.check
+                    self.quotas.check_items(session, 'port', items)
                 return [self._create(session, item) for item in items]
         return run()
 

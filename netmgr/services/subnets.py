@@ -48,8 +48,9 @@ def ipam_subnet(row, pool_ranges):
 class SubnetService(interface.ResourceService):
     collection = 'subnets'
 
-    def __init__(self, db, ipam, conf, retries=20):
+    def __init__(self, db, ipam, conf, retries=20, quotas=None):
         self.db = db
+        self.quotas = quotas
         self.ipam = ipam
         self.conf = conf
         self._retry = db_api.retry_on_race(retries)
@@ -143,6 +144,8 @@ class SubnetService(interface.ResourceService):
         @self._retry
         def run():
             with self.db.writer() as session:
+                if self.quotas is not None:  # first: see QuotaService.check
+                    self.quotas.check_items(session, 'subnet', items)
                 return [self._create(session, item) for item in items]
         return run()
 

@@ -42,7 +42,7 @@ PORTS = models.Port.__table__
 # ---- the worker side (runs in spawned processes) -------------------------------------------
 
 def _client(url):
-    conf = nm_conf.new_conf()
+    conf = nm_conf.new_conf(**{'QUOTAS.quota_port': -1})
     db = db_api.Database(url)
     return nm_client.Client.from_conf(conf, nm_context.admin_context('t'), db=db), db
 
@@ -216,7 +216,8 @@ def fresh_url(db_backend, database_factory):
 @pytest.fixture
 def parent(fresh_url):
     db = db_api.Database(fresh_url)
-    client = nm_client.Client.from_conf(nm_conf.new_conf(), nm_context.admin_context('t'),
+    client = nm_client.Client.from_conf(nm_conf.new_conf(**{'QUOTAS.quota_port': -1}),
+                                        nm_context.admin_context('t'),
                                         db=db)
     yield client, db
     db.dispose()

@@ -31,6 +31,8 @@ NETWORKS = models.Network.__table__
 def make_service(client, policy=None, **limits):
     conf = client.services.conf
     quota_conf.register(conf)
+    for option in quota_conf.OPTION_OF.values():  # Neutron's defaults, whatever the fixture set
+        conf.clear_override(option, group=quota_conf.GROUP)
     for resource, limit in limits.items():
         conf.set_override(quota_conf.OPTION_OF[resource], limit, group=quota_conf.GROUP)
     return quotas_mod.QuotaService(client.services.db, conf, policy=policy)

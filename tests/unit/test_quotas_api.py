@@ -6,6 +6,7 @@ import pytest
 import webob
 
 from netmgr.api.wsgi import faults
+from netmgr.api.definitions import quotas as quotas_def
 from netmgr.api.wsgi import quotas_controller
 from netmgr.conf import quotas as quota_conf
 from netmgr import context as ctx
@@ -21,6 +22,8 @@ TENANT_A = ctx.tenant_context('tenant-a', user_id='user-a')
 def controller(client):
     conf = client.services.conf
     quota_conf.register(conf)
+    for option in quota_conf.OPTION_OF.values():  # Neutron's defaults, whatever the fixture set
+        conf.clear_override(option, group=quota_conf.GROUP)
     service = quotas_mod.QuotaService(client.services.db, conf)
     return quotas_controller.QuotasController(service, conf)
 
@@ -163,7 +166,7 @@ def test_unknown_paths_are_404(controller, path):
 
 
 def test_extension_descriptors():
-    aliases = [e['alias'] for e in quotas_controller.EXTENSIONS]
+    aliases = [e['alias'] for e in quotas_def.EXTENSIONS]
     assert aliases == ['quotas', 'quota_details', 'quota-check-limit']
-    for ext in quotas_controller.EXTENSIONS:
+    for ext in quotas_def.EXTENSIONS:
         assert set(ext) == {'alias', 'name', 'description'}

@@ -7,8 +7,8 @@ from netmgr import constants as const
 
 
 def build_app(conf, db=None):
-    ops, _services = client.build_operations(conf, db)
-    api = router.ApiRouter(ops, conf, auth.context_builder(conf))
+    ops, services = client.build_operations(conf, db)
+    api = router.ApiRouter(ops, conf, auth.context_builder(conf), quotas=services.quotas)
     if conf.auth_strategy == const.AUTH_KEYSTONE:
         from keystonemiddleware import auth_token
         api = auth_token.AuthProtocol(api, {'oslo_config_config': conf})

@@ -17,16 +17,6 @@ from netmgr import exceptions
 
 COLLECTION = 'quotas'
 RESOURCE = 'quota'
-# Entries for GET /v2.0/extensions (netmgr.api.extensions adds 'updated' and 'links').
-EXTENSIONS = [
-    {'alias': 'quotas', 'name': 'Quota management support',
-     'description': 'Expose functions for quotas management per project'},
-    {'alias': 'quota_details', 'name': 'Quota details management support',
-     'description': 'Expose functions for quotas usage statistics per project'},
-    {'alias': 'quota-check-limit', 'name': 'Quota engine limit check',
-     'description': 'Support for checking the resource usage before applying a new quota '
-                    'limit'},
-]
 # Collection actions answering who the caller is (python-neutronclient's quota-show).
 WHOAMI = {'tenant': 'tenant_id', 'project': 'project_id'}
 

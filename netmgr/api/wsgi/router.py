@@ -5,6 +5,7 @@ import webob
 from netmgr.api import extensions
 from netmgr.api.wsgi import controller as api_controller
 from netmgr.api.wsgi import faults
+from netmgr.api.wsgi import quotas_controller
 from netmgr.api.wsgi import request_parsing
 from netmgr import constants as const
 from netmgr import exceptions
@@ -21,8 +22,9 @@ def version_document(request):
 class ApiRouter:
     """The /v2.0 API. ``context_from`` turns a request into a RequestContext."""
 
-    def __init__(self, operations, conf, context_from):
+    def __init__(self, operations, conf, context_from, quotas=None):
         self.ops = operations
+        self.quotas = quotas_controller.QuotasController(quotas, conf) if quotas else None
         self.controller = api_controller.ResourceController(operations, conf)
         self.context_from = context_from
 
@@ -49,6 +51,8 @@ class ApiRouter:
                 200, self._resources(request), context.request_id)
         if parts[0] == 'extensions':
             return self._only(method, 'GET', path) or self._extensions(parts[1:], context)
+        if parts[0] == quotas_controller.COLLECTION and self.quotas is not None:
+            return self.quotas.dispatch(request, context, parts)
         collection = parts[0]
         self.ops.info(collection)  # 404 for unknown collections
         if len(parts) == 1:
