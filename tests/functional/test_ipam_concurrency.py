@@ -10,7 +10,6 @@ and a specific address asked for by several callers goes to exactly one of them.
 Runs on a fresh database per test: a SQLite file, MariaDB and PostgreSQL.
 """
 
-import multiprocessing
 import os
 import random
 import time
@@ -25,6 +24,7 @@ from netmgr import conf as nm_conf
 from netmgr import context as nm_context
 from netmgr.db import api as db_api
 from netmgr.db import models
+from tests.fixtures import processes
 
 pytestmark = pytest.mark.functional
 
@@ -58,11 +58,6 @@ def _describe(exc):
 def _warm():
     """Pool initializer: the imports are paid once per worker process, not per task."""
     from netmgr.api.wsgi import faults  # noqa: F401
-
-
-def _pid_after(seconds):
-    time.sleep(seconds)
-    return os.getpid()
 
 
 def _wait_until(start_at):
@@ -188,17 +183,8 @@ def _run_workers(pool, target, args_per_worker):
 @pytest.fixture(scope='module')
 def pool():
     """WORKERS spawned processes, reused by every test of the module; ended at the end."""
-    ctx = multiprocessing.get_context('spawn')
-    workers = ctx.Pool(WORKERS, initializer=_warm)
-    try:
-        # Wait until every process is up, so that tasks are spread one per process.
-        deadline = time.monotonic() + 60
-        while len(set(workers.map(_pid_after, [0.2] * WORKERS, chunksize=1))) < WORKERS:
-            assert time.monotonic() < deadline, 'the worker processes did not start'
+    with processes.worker_pool(WORKERS, initializer=_warm) as workers:
         yield workers
-    finally:
-        workers.terminate()
-        workers.join()
 
 
 @pytest.fixture

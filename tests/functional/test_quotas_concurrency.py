@@ -11,7 +11,6 @@ each test uses its own project names).
 """
 
 import datetime
-import multiprocessing
 import os
 import time
 import traceback
@@ -25,6 +24,7 @@ from netmgr.conf import quotas as quota_conf
 from netmgr import context as nm_context
 from netmgr.db import api as db_api
 from netmgr.db import models
+from tests.fixtures import processes
 from netmgr.services import quotas as quotas_mod
 
 pytestmark = pytest.mark.functional
@@ -120,11 +120,6 @@ def _run(target, *args, **kwargs):
     return result
 
 
-def _pid_after(seconds):
-    time.sleep(seconds)
-    return os.getpid()
-
-
 def _warm():
     from netmgr.services import quotas  # noqa: F401
 
@@ -133,16 +128,8 @@ def _warm():
 
 @pytest.fixture(scope='module')
 def pool():
-    ctx = multiprocessing.get_context('spawn')
-    workers = ctx.Pool(WORKERS, initializer=_warm)
-    try:
-        deadline = time.monotonic() + 60
-        while len(set(workers.map(_pid_after, [0.2] * WORKERS, chunksize=1))) < WORKERS:
-            assert time.monotonic() < deadline, 'the worker processes did not start'
+    with processes.worker_pool(WORKERS, initializer=_warm) as workers:
         yield workers
-    finally:
-        workers.terminate()
-        workers.join()
 
 
 @pytest.fixture(scope='module')
