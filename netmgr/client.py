@@ -105,6 +105,33 @@ class Client:
     def list_ports(self, **filters):
         return self.list('ports', **filters)
 
+    # ---- routers ----------------------------------------------------------------------------
+
+    def create_router(self, **attrs):
+        return self.create('routers', 'router', attrs)
+
+    def show_router(self, router_id, fields=None):
+        return self.show('routers', 'router', router_id, fields)
+
+    def update_router(self, router_id, **attrs):
+        return self.update('routers', 'router', router_id, attrs)
+
+    def delete_router(self, router_id):
+        self.delete('routers', router_id)
+
+    def list_routers(self, **filters):
+        return self.list('routers', **filters)
+
+    def add_router_interface(self, router_id, subnet_id=None, port_id=None):
+        return self._router_action(router_id, 'add_router_interface', subnet_id, port_id)
+
+    def remove_router_interface(self, router_id, subnet_id=None, port_id=None):
+        return self._router_action(router_id, 'remove_router_interface', subnet_id, port_id)
+
+    def _router_action(self, router_id, action, subnet_id, port_id):
+        body = {k: v for k, v in (('subnet_id', subnet_id), ('port_id', port_id)) if v}
+        return self.ops.action(self.context, 'routers', router_id, action, body)
+
     # ---- Melange extras ---------------------------------------------------------------------
 
     def set_ip_policy(self, subnet_id, policy):

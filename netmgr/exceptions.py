@@ -127,6 +127,18 @@ class ExtensionNotFound(NotFound):
     message = 'Extension with alias %(alias)s does not exist.'
 
 
+class RouterNotFound(NotFound):
+    message = 'Router %(router_id)s could not be found.'
+
+
+class RouterInterfaceNotFound(NotFound):
+    message = 'Router %(router_id)s does not have an interface with id %(port_id)s.'
+
+
+class RouterInterfaceNotFoundForSubnet(NotFound):
+    message = 'Router %(router_id)s has no interface on subnet %(subnet_id)s.'
+
+
 class ResourceNotFound(NotFound):
     message = 'The resource could not be found: %(path)s.'
 
@@ -153,6 +165,19 @@ class SubnetInUse(InUse):
 class PortInUse(InUse):
     message = ('Unable to complete operation on port %(port_id)s for network %(net_id)s. '
                'Port already has an attached device %(device_id)s.')
+
+
+class RouterInUse(InUse):
+    message = 'Router %(router_id)s %(reason)s.'
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault('reason', 'still has ports')
+        super().__init__(**kwargs)
+
+
+class L3PortInUse(InUse):
+    message = ('Port %(port_id)s has owner %(device_owner)s and therefore cannot be deleted '
+               'directly via the port API.')
 
 
 class MacAddressInUse(InUse):

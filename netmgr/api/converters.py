@@ -21,6 +21,13 @@ def convert_to_boolean_if_not_none(data):
     return None if data is None else convert_to_boolean(data)
 
 
+def convert_external_gateway_info(data):
+    """enable_snat may arrive as a string ("False") from CLI-built bodies."""
+    if isinstance(data, dict) and 'enable_snat' in data:
+        return dict(data, enable_snat=convert_to_boolean(data['enable_snat']))
+    return data
+
+
 def convert_to_int(data):
     if isinstance(data, bool):
         raise exceptions.InvalidInput(error_message="'%s' is not an integer" % data)

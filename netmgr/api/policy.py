@@ -49,6 +49,21 @@ RULE_DEFAULTS = [
     ('update_port:device_owner', 'rule:admin_or_network_owner or not rule:network_device'),
     ('delete_port', 'rule:admin_or_owner or rule:admin_or_network_owner'),
 
+    ('create_router', 'rule:admin_or_owner'),
+    ('create_router:external_gateway_info', 'rule:admin_or_owner'),
+    # The :<key> rules below are checked by the router service when the gateway info names
+    # that key.
+    ('create_router:external_gateway_info:enable_snat', 'rule:admin_only'),
+    ('create_router:external_gateway_info:external_fixed_ips', 'rule:admin_only'),
+    ('get_router', 'rule:admin_or_owner'),
+    ('update_router', 'rule:admin_or_owner'),
+    ('update_router:external_gateway_info', 'rule:admin_or_owner'),
+    ('update_router:external_gateway_info:enable_snat', 'rule:admin_only'),
+    ('update_router:external_gateway_info:external_fixed_ips', 'rule:admin_only'),
+    ('delete_router', 'rule:admin_or_owner'),
+    ('add_router_interface', 'rule:admin_or_owner'),
+    ('remove_router_interface', 'rule:admin_or_owner'),
+
     ('get_quota', 'rule:admin_only'),
     ('update_quota', 'rule:admin_only'),
     ('delete_quota', 'rule:admin_only'),
@@ -60,8 +75,8 @@ def _describe(name):
         action, _, attribute = name.partition(':')
         return 'Set %s in %s' % (attribute.replace(':', ' '), action.replace('_', ' '))
     verb, _, resource = name.partition('_')
-    if verb in ('create', 'get', 'update', 'delete'):
-        return '%s a %s' % (verb.capitalize(), resource)
+    if verb in ('create', 'get', 'update', 'delete', 'add', 'remove'):
+        return '%s a %s' % (verb.capitalize(), resource.replace('_', ' '))
     return 'Building block: %s' % name.replace('_', ' ')
 
 

@@ -6,12 +6,13 @@ import dataclasses
 from netmgr.api.definitions import external_net
 from netmgr.api.definitions import network
 from netmgr.api.definitions import port
+from netmgr.api.definitions import router
 from netmgr.api.definitions import subnet
 
 CORE = (network, subnet, port)
 # Definition modules of the extensions this server supports; each has EXTENSION and may have
 # a RESOURCE_ATTRIBUTE_MAP (new collections) and EXTENDED_ATTRIBUTES (on existing ones).
-EXTENSIONS = (external_net,)
+EXTENSIONS = (external_net, router)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -190,6 +190,28 @@ def validate_ipv6_mode(data, _arg=None):
     return None if data is None else validate_values(data, constants.IPV6_MODES)
 
 
+def validate_external_gw_info(data, _arg=None):
+    """A router's external_gateway_info: None, {} (no gateway) or a dict naming network_id,
+    with enable_snat and external_fixed_ips optional."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        return "'%s' is not a dictionary" % (data,)
+    unknown = set(data) - {'network_id', 'enable_snat', 'external_fixed_ips'}
+    if unknown:
+        return 'Unrecognized attribute(s) %s' % ', '.join(sorted(unknown))
+    if not data:
+        return None
+    if 'network_id' not in data:
+        return 'network_id is required'
+    checks = [validate_uuid(data['network_id'])]
+    if 'enable_snat' in data:
+        checks.append(validate_boolean(data['enable_snat']))
+    if 'external_fixed_ips' in data:
+        checks.append(validate_fixed_ips(data['external_fixed_ips']))
+    return next((msg for msg in checks if msg), None)
+
+
 VALIDATORS = {
     'type:string': validate_string,
     'type:string_or_none': validate_string_or_none,
@@ -207,4 +229,5 @@ VALIDATORS = {
     'type:nameservers': validate_nameservers,
     'type:hostroutes': validate_hostroutes,
     'type:ipv6_mode': validate_ipv6_mode,
+    'type:external_gw_info': validate_external_gw_info,
 }

@@ -162,3 +162,4 @@ class IPAllocation(Base):
 # Tables of other areas live in their own modules on the same Base; importing them here keeps
 # one metadata for the whole schema (create_all in tests, models-vs-migrations comparison).
 from netmgr.db import quota_models  # noqa: E402,F401
+from netmgr.db import l3_models  # noqa: E402,F401

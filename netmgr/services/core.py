@@ -6,6 +6,7 @@ from netmgr.services import external_net
 from netmgr.services import networks
 from netmgr.services import ports
 from netmgr.services import quotas
+from netmgr.services import routers
 from netmgr.services import subnets
 
 
@@ -26,6 +27,9 @@ class CoreServices:
         macs = ipam_mac.MacGenerator(conf.base_mac, conf.mac_ranges)
         self.ports = ports.PortService(db, self.subnets, macs, conf, retries,
                                        quotas=self.quotas)
+        self.routers = routers.RouterService(db, self.ports, self.subnets, retries,
+                                             quotas=self.quotas, policy=policy)
 
     def by_collection(self):
-        return {s.collection: s for s in (self.networks, self.subnets, self.ports)}
+        return {s.collection: s for s in (self.networks, self.subnets, self.ports,
+                                          self.routers)}

@@ -21,6 +21,8 @@ COLUMNS = ('id', 'tenant_id', 'network_id', 'name', 'description', 'mac_address'
 FIXED_IPS_ORDER = (ALLOCS.c.ip_address, ALLOCS.c.subnet_id)
 # Above this many ports, fixed IPs are fetched with a subquery rather than an IN list.
 _IN_LIST_MAX = 500
+# Ports a router owns: only the router API removes them.
+ROUTER_OWNERS = (const.DEVICE_OWNER_ROUTER_INTF, const.DEVICE_OWNER_ROUTER_GW)
 
 
 def visible_ports(context):
@@ -179,6 +181,14 @@ class PortService(interface.ResourceService):
         def run():
             with self.db.writer() as session:
                 row = self.get_row(session, context, port_id)
-                self.addresses.release_all(session, row)
-                session.execute(PORTS.delete().where(PORTS.c.id == port_id))
+                if row['device_owner'] in ROUTER_OWNERS:
+                    raise exceptions.L3PortInUse(port_id=port_id,
+                                                 device_owner=row['device_owner'])
+                self.delete_rows(session, port_id)
         run()
+
+    def delete_rows(self, session, port_id):
+        """Delete a port in the caller's transaction, with no checks (router ports)."""
+        row = session.execute(sa.select(PORTS).where(PORTS.c.id == port_id)).mappings().one()
+        self.addresses.release_all(session, row)
+        session.execute(PORTS.delete().where(PORTS.c.id == port_id))

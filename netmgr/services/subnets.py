@@ -269,9 +269,21 @@ class SubnetService(interface.ResourceService):
                     .where(ALLOCS.c.subnet_id == subnet_id,
                            PORTS.c.device_owner.not_in(AUTO_DELETE_OWNERS)).limit(1)).first()
                 if busy is not None:
-                    raise exceptions.SubnetInUse(subnet_id=subnet_id)
+                    raise exceptions.SubnetInUse(subnet_id=subnet_id, **self._in_use_reason(
+                        session, subnet_id))
                 self.delete_rows(session, subnet_id)
         run()
+
+    @staticmethod
+    def _in_use_reason(session, subnet_id):
+        router_port = session.execute(
+            sa.select(PORTS.c.device_id).join(ALLOCS, PORTS.c.id == ALLOCS.c.port_id)
+            .where(ALLOCS.c.subnet_id == subnet_id,
+                   PORTS.c.device_owner == const.DEVICE_OWNER_ROUTER_INTF).limit(1)).first()
+        if router_port is None:
+            return {}
+        return {'reason': 'One or more router interfaces are on this subnet (router %s)'
+                          % router_port.device_id}
 
     @staticmethod
     def delete_rows(session, subnet_id):

@@ -127,6 +127,8 @@ def populated(tmp_path_factory):
     for i in range(4):
         client.create_port(network_id=nets[0]['id'], name='ab'[i % 2],
                            admin_state_up=i % 2 == 0, device_owner=('', 'compute:nova')[i % 2])
+    for i in range(4):
+        client.create_router(name='ab'[i % 2], admin_state_up=i % 2 == 0)
     yield client
     db.dispose()
 
@@ -155,7 +157,7 @@ def test_required_attributes_are_the_neutron_ones():
                           if s.get('allow_post') and 'default' not in s
                           and n not in ('tenant_id', 'project_id')) for c in RESOURCES}
     assert required == {'networks': [], 'subnets': ['cidr', 'ip_version', 'network_id'],
-                        'ports': ['network_id']}
+                        'ports': ['network_id'], 'routers': []}
 
 
 # ---- prepare_create / prepare_update ----------------------------------------------------
