@@ -118,6 +118,10 @@ class RouterInterfaces:
 
     def _add_port(self, session, context, router, port_id):
         port = self.ports.get_row(session, context, port_id)
+        if not context.is_admin and port['tenant_id'] != context.tenant_id:
+            # Seeing a port (as its network's owner) is not owning it.
+            raise exceptions.AdminRequired(
+                reason='only the owner of port %s may make it a router interface' % port_id)
         if port['device_id'] or port['device_owner']:
             raise exceptions.PortInUse(port_id=port_id, net_id=port['network_id'],
                                        device_id=port['device_id'] or port['device_owner'])

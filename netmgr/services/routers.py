@@ -194,6 +194,7 @@ class RouterService(interface.ResourceService):
         def run():
             with self.db.writer() as session:
                 self.get_row(session, context, router_id)
+                self._lock(session, router_id)
                 if self.interfaces.has_interfaces(session, router_id):
                     raise exceptions.RouterInUse(router_id=router_id)
                 self._clear_gateway(session, router_id)
@@ -201,6 +202,13 @@ class RouterService(interface.ResourceService):
                     ROUTER_PORTS.c.router_id == router_id))
                 session.execute(ROUTERS.delete().where(ROUTERS.c.id == router_id))
         run()
+
+    def _lock(self, session, router_id):
+        """Interface changes and the router's delete take turns, so a delete never misses an
+        interface being added (which would leave its port behind)."""
+        if session.execute(sa.select(ROUTERS.c.id).where(ROUTERS.c.id == router_id)
+                           .with_for_update()).first() is None:
+            raise self.not_found(router_id)
 
     # ---- gateway -----------------------------------------------------------------------------
 
@@ -260,6 +268,7 @@ class RouterService(interface.ResourceService):
         def run():
             with self.db.writer() as session:
                 router = self.get_row(session, context, router_id)
+                self._lock(session, router_id)
                 if action == 'add_router_interface':
                     return self.interfaces.add(session, context, router, subnet_id, port_id)
                 return self.interfaces.remove(session, context, router, subnet_id, port_id)

@@ -239,3 +239,13 @@ def test_tenant_may_not_choose_external_fixed_ips(tenant, ext_net):
     with pytest.raises(exceptions.PolicyNotAuthorized):
         tenant.create_router(name='r', **{GW: {
             'network_id': ext_net['id'], 'external_fixed_ips': [{'ip_address': '172.24.4.9'}]}})
+
+
+def test_interface_by_someone_elses_port_is_refused(client, tenant, tenant_subnet):
+    """The subnet's owner sees a port another tenant made on its network, but does not own it."""
+    router = tenant.create_router(name='r')
+    stranger = client.create_port(network_id=tenant_subnet['network_id'],
+                                  tenant_id='someone-else')
+    with pytest.raises(exceptions.AdminRequired):
+        tenant.add_router_interface(router['id'], port_id=stranger['id'])
+    assert client.show_port(stranger['id'])['device_owner'] == ''
