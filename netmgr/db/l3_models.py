@@ -7,7 +7,7 @@ this module at its end. Changes go with an alembic migration, as for every table
 import sqlalchemy as sa
 
 from netmgr import constants as const
-from netmgr.db.models import Base, ID, NAME, TABLE_OPTS, TIMESTAMP
+from netmgr.db.models import Base, ID, NAME, TABLE_OPTS, timestamps
 
 
 class Router(Base):
@@ -20,8 +20,7 @@ class Router(Base):
     status = sa.Column(sa.String(16), nullable=False)
     admin_state_up = sa.Column(sa.Boolean, nullable=False)
     enable_snat = sa.Column(sa.Boolean, nullable=False, default=True)
-    created_at = sa.Column(TIMESTAMP, nullable=False)
-    updated_at = sa.Column(TIMESTAMP, nullable=False)
+    created_at, updated_at = timestamps()
 
 
 class RouterPort(Base):

@@ -27,7 +27,7 @@ class Base(orm.DeclarativeBase):
 TIMESTAMP = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), 'mysql', 'mariadb')
 
 
-def _timestamps():
+def timestamps():
     return (sa.Column('created_at', TIMESTAMP, nullable=False),
             sa.Column('updated_at', TIMESTAMP, nullable=False))
 
@@ -42,7 +42,7 @@ class Network(Base):
     status = sa.Column(sa.String(16), nullable=False)
     admin_state_up = sa.Column(sa.Boolean, nullable=False)
     shared = sa.Column(sa.Boolean, nullable=False, default=False)
-    created_at, updated_at = _timestamps()
+    created_at, updated_at = timestamps()
 
 
 class ExternalNetwork(Base):
@@ -67,7 +67,7 @@ class Subnet(Base):
     enable_dhcp = sa.Column(sa.Boolean, nullable=False)
     ipv6_ra_mode = sa.Column(sa.String(16), nullable=True)
     ipv6_address_mode = sa.Column(sa.String(16), nullable=True)
-    created_at, updated_at = _timestamps()
+    created_at, updated_at = timestamps()
 
 
 class DNSNameServer(Base):
@@ -140,7 +140,7 @@ class Port(Base):
     status = sa.Column(sa.String(16), nullable=False)
     device_id = sa.Column(sa.String(const.DEVICE_ID_MAX_LEN), nullable=False, index=True)
     device_owner = sa.Column(sa.String(const.DEVICE_OWNER_MAX_LEN), nullable=False)
-    created_at, updated_at = _timestamps()
+    created_at, updated_at = timestamps()
     __table_args__ = (sa.UniqueConstraint('network_id', 'mac_address',
                                           name='uniq_ports0network_id0mac_address'),
                       TABLE_OPTS)

@@ -86,19 +86,13 @@ class NetworkService(interface.ResourceService):
     def list(self, context, query):
         query = rows.normalize_query(query)
         with self.db.reader() as session:
-            scope = self._scope(context)
-            filters, conditions = self.extensions.split_filters(query.filters)
-            stmt = listing.apply_filters(sa.select(NETWORKS).where(scope, *conditions),
-                                         NETWORKS, filters)
-            stmt = listing.apply_paging(
-                session, stmt, NETWORKS, query,
-                sa.select(NETWORKS).where(NETWORKS.c.id == query.marker, scope))
-            found = session.execute(stmt).mappings().all()
+            _filters, conditions = self.extensions.split_filters(query.filters)
+            found, stmt = listing.fetch_page(
+                session, NETWORKS, self._scope(context), query, conditions=conditions,
+                skip=[n for n in query.filters if self.extensions.owns(n)])
             if not found:
                 return []
-            ids = self._subnet_ids(session, [r['id'] for r in found]) \
-                if len(found) < 500 else self._subnet_ids(session, stmt.with_only_columns(
-                    NETWORKS.c.id).subquery().select())
+            ids = self._subnet_ids(session, listing.page_ids(NETWORKS, found, stmt))
             return self.extensions.extend(
                 session, [self._to_dict(r, ids.get(r['id'], [])) for r in found])
 

@@ -19,8 +19,6 @@ COLUMNS = ('id', 'tenant_id', 'network_id', 'name', 'description', 'mac_address'
            'admin_state_up', 'status', 'device_id', 'device_owner', 'created_at', 'updated_at')
 # Neutron's order of a port's fixed_ips (Nova takes the first as the primary address).
 FIXED_IPS_ORDER = (ALLOCS.c.ip_address, ALLOCS.c.subnet_id)
-# Above this many ports, fixed IPs are fetched with a subquery rather than an IN list.
-_IN_LIST_MAX = 500
 # Ports a router owns: only the router API removes them.
 ROUTER_OWNERS = (const.DEVICE_OWNER_ROUTER_INTF, const.DEVICE_OWNER_ROUTER_GW)
 
@@ -92,24 +90,14 @@ class PortService(interface.ResourceService):
     def list(self, context, query):
         query = rows.normalize_query(query)
         with self.db.reader() as session:
-            scope = visible_ports(context)
-            stmt = sa.select(PORTS).where(scope)
-            stmt = listing.apply_filters(stmt, PORTS, query.filters, skip=('fixed_ips',))
-            if 'fixed_ips' in query.filters:
-                stmt = stmt.where(self._fixed_ips_filter(query.filters['fixed_ips']))
-            stmt = listing.apply_paging(
-                session, stmt, PORTS, query,
-                sa.select(PORTS).where(PORTS.c.id == query.marker, scope))
-            found = session.execute(stmt).mappings().all()
+            conditions = [self._fixed_ips_filter(query.filters['fixed_ips'])] \
+                if 'fixed_ips' in query.filters else []
+            found, stmt = listing.fetch_page(session, PORTS, visible_ports(context), query,
+                                             conditions=conditions, skip=('fixed_ips',))
             if not found:
                 return []
-            if len(found) <= _IN_LIST_MAX:
-                clause = ALLOCS.c.port_id.in_([r['id'] for r in found])
-            else:
-                clause = ALLOCS.c.port_id.in_(
-                    stmt.with_only_columns(PORTS.c.id).order_by(None).limit(None)
-                    .subquery().select())
-            ips = self._fixed_ips(session, clause)
+            ips = self._fixed_ips(session,
+                                  ALLOCS.c.port_id.in_(listing.page_ids(PORTS, found, stmt)))
             return [self._to_dict(r, ips.get(r['id'], [])) for r in found]
 
     @staticmethod

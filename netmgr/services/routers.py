@@ -115,17 +115,11 @@ class RouterService(interface.ResourceService):
     def list(self, context, query):
         query = rows.normalize_query(query)
         with self.db.reader() as session:
-            scope = visible_routers(context)
-            stmt = listing.apply_filters(sa.select(ROUTERS).where(scope), ROUTERS,
-                                         query.filters)
-            stmt = listing.apply_paging(
-                session, stmt, ROUTERS, query,
-                sa.select(ROUTERS).where(ROUTERS.c.id == query.marker, scope))
-            found = session.execute(stmt).mappings().all()
+            found, stmt = listing.fetch_page(session, ROUTERS, visible_routers(context), query)
             if not found:
                 return []
             gateways = self._gateways(
-                session, ROUTER_PORTS.c.router_id.in_([r['id'] for r in found]))
+                session, ROUTER_PORTS.c.router_id.in_(listing.page_ids(ROUTERS, found, stmt)))
             return [self._to_dict(r, gateways.get(r['id'])) for r in found]
 
     # ---- create, update, delete --------------------------------------------------------------

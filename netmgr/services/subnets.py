@@ -126,13 +126,7 @@ class SubnetService(interface.ResourceService):
     def list(self, context, query):
         query = rows.normalize_query(query)
         with self.db.reader() as session:
-            scope = visible_subnets(context)
-            stmt = listing.apply_filters(sa.select(SUBNETS).where(scope), SUBNETS,
-                                         query.filters)
-            stmt = listing.apply_paging(
-                session, stmt, SUBNETS, query,
-                sa.select(SUBNETS).where(SUBNETS.c.id == query.marker, scope))
-            found = session.execute(stmt).mappings().all()
+            found, _stmt = listing.fetch_page(session, SUBNETS, visible_subnets(context), query)
             return self._to_dicts(session, found) if found else []
 
     # ---- create --------------------------------------------------------------------------

@@ -78,6 +78,30 @@ def apply_paging(session, stmt, table, query, marker_stmt):
     return stmt
 
 
+def fetch_page(session, table, scope, query, conditions=(), skip=()):
+    """Rows of ``table`` within ``scope``, filtered, sorted and paged as ``query`` says.
+
+    ``conditions`` are extra SQL conditions (filters the caller handles itself, named in
+    ``skip``). Returns (rows, statement); the statement serves ``page_ids``."""
+    stmt = apply_filters(sa.select(table).where(scope, *conditions), table, query.filters,
+                         skip=skip)
+    stmt = apply_paging(session, stmt, table, query,
+                        sa.select(table).where(table.c.id == query.marker, scope))
+    return session.execute(stmt).mappings().all(), stmt
+
+
+# Above this many rows, child rows are fetched with a subquery rather than an IN list.
+IN_LIST_MAX = 500
+
+
+def page_ids(table, found, stmt):
+    """What ``column.in_()`` takes to select the children of a fetched page: the ids, or for a
+    big page the page's own query (without ORDER BY/LIMIT, which MariaDB refuses in IN)."""
+    if len(found) <= IN_LIST_MAX:
+        return [row['id'] for row in found]
+    return stmt.with_only_columns(table.c.id).order_by(None).limit(None).subquery().select()
+
+
 def check_sort_keys(attributes, sorts):
     for key, _asc in sorts:
         spec = attributes.get(key)
