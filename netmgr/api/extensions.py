@@ -27,7 +27,8 @@ SUPPORTED = [
 
 
 SUPPORTED += [dict(ext, updated=UPDATED, links=[])
-              for ext in [module.EXTENSION for module in resources.EXTENSIONS] +
+              for ext in [module.EXTENSION for module in resources.EXTENSIONS
+                          if module.EXTENSION is not None] +
               quotas_def.EXTENSIONS]
 
 

@@ -11,7 +11,9 @@ from netmgr.api.definitions import subnet
 
 CORE = (network, subnet, port)
 # Definition modules of the extensions this server supports; each has EXTENSION and may have
-# a RESOURCE_ATTRIBUTE_MAP (new collections) and EXTENDED_ATTRIBUTES (on existing ones).
+# a RESOURCE_ATTRIBUTE_MAP (new collections) and EXTENDED_ATTRIBUTES (on existing ones). A
+# module whose EXTENSION is None adds a further collection to an extension listed elsewhere
+# (floatingips belong to 'router').
 EXTENSIONS = (external_net, router)
 
 

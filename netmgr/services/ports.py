@@ -19,8 +19,9 @@ COLUMNS = ('id', 'tenant_id', 'network_id', 'name', 'description', 'mac_address'
            'admin_state_up', 'status', 'device_id', 'device_owner', 'created_at', 'updated_at')
 # Neutron's order of a port's fixed_ips (Nova takes the first as the primary address).
 FIXED_IPS_ORDER = (ALLOCS.c.ip_address, ALLOCS.c.subnet_id)
-# Ports a router owns: only the router API removes them.
-ROUTER_OWNERS = (const.DEVICE_OWNER_ROUTER_INTF, const.DEVICE_OWNER_ROUTER_GW)
+# Ports the L3 API owns (router interfaces and gateways, floating IPs): only it removes them.
+L3_OWNERS = (const.DEVICE_OWNER_ROUTER_INTF, const.DEVICE_OWNER_ROUTER_GW,
+             const.DEVICE_OWNER_FLOATINGIP)
 
 
 def visible_ports(context):
@@ -169,7 +170,7 @@ class PortService(interface.ResourceService):
         def run():
             with self.db.writer() as session:
                 row = self.get_row(session, context, port_id)
-                if row['device_owner'] in ROUTER_OWNERS:
+                if row['device_owner'] in L3_OWNERS:
                     raise exceptions.L3PortInUse(port_id=port_id,
                                                  device_owner=row['device_owner'])
                 self.delete_rows(session, port_id)
