@@ -38,3 +38,17 @@ SORT_DESC = 'desc'
 
 AUTH_NOAUTH = 'noauth'
 AUTH_KEYSTONE = 'keystone'
+
+# Agent RPC: topics (agents -> server) and fanout topics (server -> agents of one kind).
+TOPIC_PLUGIN = 'netmgr-plugin'
+TOPIC_REPORTS = 'netmgr-reports'
+TOPIC_L2_AGENT = 'netmgr-l2-agent'
+TOPIC_DHCP_AGENT = 'netmgr-dhcp-agent'
+TOPIC_L3_AGENT = 'netmgr-l3-agent'
+CONTROL_EXCHANGE = 'netmgr'
+
+# Agent types as Neutron names them (clients filter on these strings).
+AGENT_TYPE_OVS = 'Open vSwitch agent'
+AGENT_TYPE_LINUXBRIDGE = 'Linux bridge agent'
+AGENT_TYPE_DHCP = 'DHCP agent'
+AGENT_TYPE_L3 = 'L3 agent'

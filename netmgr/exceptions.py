@@ -139,6 +139,10 @@ class RouterInterfaceNotFoundForSubnet(NotFound):
     message = 'Router %(router_id)s has no interface on subnet %(subnet_id)s.'
 
 
+class AgentNotFound(NotFound):
+    message = 'Agent %(id)s could not be found.'
+
+
 class ResourceNotFound(NotFound):
     message = 'The resource could not be found: %(path)s.'
 

@@ -1,1 +1,1 @@
-pytest_plugins = ['tests.fixtures.databases', 'tests.fixtures.server']
+pytest_plugins = ['tests.fixtures.databases', 'tests.fixtures.rabbit', 'tests.fixtures.server']

@@ -64,6 +64,10 @@ RULE_DEFAULTS = [
     ('add_router_interface', 'rule:admin_or_owner'),
     ('remove_router_interface', 'rule:admin_or_owner'),
 
+    ('get_agent', 'rule:admin_only'),
+    ('update_agent', 'rule:admin_only'),
+    ('delete_agent', 'rule:admin_only'),
+
     ('get_quota', 'rule:admin_only'),
     ('update_quota', 'rule:admin_only'),
     ('delete_quota', 'rule:admin_only'),

@@ -3,6 +3,7 @@ enabled extensions add to existing collections merged in."""
 
 import dataclasses
 
+from netmgr.api.definitions import agent
 from netmgr.api.definitions import external_net
 from netmgr.api.definitions import network
 from netmgr.api.definitions import port
@@ -14,7 +15,7 @@ CORE = (network, subnet, port)
 # a RESOURCE_ATTRIBUTE_MAP (new collections) and EXTENDED_ATTRIBUTES (on existing ones). A
 # module whose EXTENSION is None adds a further collection to an extension listed elsewhere
 # (floatingips belong to 'router').
-EXTENSIONS = (external_net, router)
+EXTENSIONS = (external_net, router, agent)
 
 
 @dataclasses.dataclass(frozen=True)

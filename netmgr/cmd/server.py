@@ -6,15 +6,28 @@ eventlet.monkey_patch()
 
 import logging  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
 
 from netmgr.api.wsgi import app as wsgi_app  # noqa: E402
 from netmgr.api.wsgi import server as wsgi_server  # noqa: E402
+from netmgr import client  # noqa: E402
 from netmgr import conf as nm_conf  # noqa: E402
 from netmgr.db import api as db_api  # noqa: E402
 from netmgr.db import migration  # noqa: E402
 from netmgr import exceptions  # noqa: E402
+from netmgr.services import rpc_server  # noqa: E402
 
 LOG = logging.getLogger('netmgr.server')
+
+
+def build_worker(conf):
+    """One worker's app; with rpc_enabled it also serves agent RPC on the same services. The
+    RPC server starts in its own (green) thread so the API answers while RabbitMQ is away."""
+    built = client.build_operations(conf)
+    if conf.rpc_enabled:
+        rpc = rpc_server.RpcService(conf, built[1])
+        threading.Thread(target=rpc.start, name='rpc-start', daemon=True).start()
+    return wsgi_app.build_app(conf, built=built)
 
 
 def main(argv=None):
@@ -32,7 +45,7 @@ def main(argv=None):
         return 2
     finally:
         db.dispose()
-    server = wsgi_server.WsgiServer(lambda: wsgi_app.build_app(conf), conf.bind_host,
+    server = wsgi_server.WsgiServer(lambda: build_worker(conf), conf.bind_host,
                                     conf.bind_port, conf.api_workers)
     server.serve_forever()
     return 0

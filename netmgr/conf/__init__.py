@@ -5,6 +5,7 @@ Nothing is registered at import time: entry points and tests call ``register_all
 
 from oslo_config import cfg
 
+from netmgr.conf import agent as agent_conf
 from netmgr.conf import api as api_conf
 from netmgr.conf import core as core_conf
 from netmgr.conf import database as database_conf
@@ -14,6 +15,7 @@ CONF = cfg.CONF
 
 
 def register_all(conf=CONF):
+    agent_conf.register(conf)
     api_conf.register(conf)
     core_conf.register(conf)
     database_conf.register(conf)

@@ -2,12 +2,12 @@
 
 import itertools
 
-from netmgr.conf import api, core, database, quotas
+from netmgr.conf import agent, api, core, database, quotas
 
 
 def list_opts():
     groups = {}
-    for group, opts in itertools.chain(api.list_opts(), core.list_opts(),
+    for group, opts in itertools.chain(agent.list_opts(), api.list_opts(), core.list_opts(),
                                        database.list_opts(), quotas.list_opts()):
         groups.setdefault(group, []).extend(opts)
     return [(group or 'DEFAULT', opts) for group, opts in groups.items()]

@@ -163,3 +163,4 @@ class IPAllocation(Base):
 # one metadata for the whole schema (create_all in tests, models-vs-migrations comparison).
 from netmgr.db import quota_models  # noqa: E402,F401
 from netmgr.db import l3_models  # noqa: E402,F401
+from netmgr.db import agent_models  # noqa: E402,F401

@@ -2,6 +2,7 @@
 
 from netmgr.ipam import db_backend
 from netmgr.ipam import mac as ipam_mac
+from netmgr.services import agents
 from netmgr.services import external_net
 from netmgr.services import networks
 from netmgr.services import ports
@@ -29,7 +30,8 @@ class CoreServices:
                                        quotas=self.quotas)
         self.routers = routers.RouterService(db, self.ports, self.subnets, retries,
                                              quotas=self.quotas, policy=policy)
+        self.agents = agents.AgentService(db, conf, retries)
 
     def by_collection(self):
         return {s.collection: s for s in (self.networks, self.subnets, self.ports,
-                                          self.routers)}
+                                          self.routers, self.agents)}

@@ -22,6 +22,7 @@ HANDLED_FILTERS = {
     'networks': {'project_id'},                 # alias of tenant_id (services/rows.py)
     'subnets': {'project_id'},
     'ports': {'project_id', 'fixed_ips'},       # fixed_ips: a subquery on ipallocations
+    'agents': {'alive'},                        # alive: heartbeat age (services/agents.py)
 }
 # Attributes extensions add are filtered by the extension's own service (its own tables).
 for _module in resources.EXTENSIONS:
@@ -30,6 +31,7 @@ for _module in resources.EXTENSIONS:
 # A value of the right type for each filterable attribute (what a query string carries).
 FILTER_SAMPLES = {
     'admin_state_up': 'True', 'shared': 'false', 'enable_dhcp': 'true', 'ip_version': '4',
+    'alive': 'true',
     'fixed_ips': 'ip_address=10.0.0.2', 'id': '3b9d6f0e-2a4c-4e55-9a53-1f0d3c7b2e11',
     'router:external': 'True',
 }
@@ -129,6 +131,10 @@ def populated(tmp_path_factory):
                            admin_state_up=i % 2 == 0, device_owner=('', 'compute:nova')[i % 2])
     for i in range(4):
         client.create_router(name='ab'[i % 2], admin_state_up=i % 2 == 0)
+    for i in range(4):
+        agent_id = client.services.agents.report_state(
+            {'agent_type': 'ab'[i % 2], 'binary': 'ab'[i % 2], 'topic': 't', 'host': str(i)})
+        client.update('agents', 'agent', agent_id, {'admin_state_up': i % 2 == 0})
     yield client
     db.dispose()
 
@@ -157,7 +163,7 @@ def test_required_attributes_are_the_neutron_ones():
                           if s.get('allow_post') and 'default' not in s
                           and n not in ('tenant_id', 'project_id')) for c in RESOURCES}
     assert required == {'networks': [], 'subnets': ['cidr', 'ip_version', 'network_id'],
-                        'ports': ['network_id'], 'routers': []}
+                        'ports': ['network_id'], 'routers': [], 'agents': []}
 
 
 # ---- prepare_create / prepare_update ----------------------------------------------------

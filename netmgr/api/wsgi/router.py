@@ -58,7 +58,7 @@ class ApiRouter:
         if len(parts) == 1:
             if method == 'GET':
                 return self.controller.index(request, context, collection)
-            if method == 'POST':
+            if method == 'POST' and self._creatable(collection):
                 return self.controller.create(request, context, collection)
         elif len(parts) == 2:
             handler = {'GET': self.controller.show, 'PUT': self.controller.update,
@@ -72,6 +72,11 @@ class ApiRouter:
         else:
             raise exceptions.ResourceNotFound(path=path)
         raise exceptions.MethodNotAllowed(method=method, path=path)
+
+    def _creatable(self, collection):
+        """Collections whose members nobody creates through the API (agents) answer 405."""
+        return any(spec.get('allow_post')
+                   for spec in self.ops.resources[collection].attributes.values())
 
     @staticmethod
     def _only(method, allowed, path):

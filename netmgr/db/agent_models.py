@@ -1,0 +1,28 @@
+"""Agents: one row per (agent type, host), kept fresh by the agent's state reports.
+
+On ``models.Base`` so that one metadata describes the whole schema; ``netmgr.db.models`` imports
+this module at its end. Changes go with an alembic migration, as for every table.
+"""
+
+import sqlalchemy as sa
+
+from netmgr.db.models import Base, ID, NAME, TABLE_OPTS, TIMESTAMP
+
+
+class Agent(Base):
+    __tablename__ = 'agents'
+    __table_args__ = (sa.UniqueConstraint('agent_type', 'host',
+                                          name='uniq_agents0agent_type0host'),
+                      TABLE_OPTS)
+    id = sa.Column(ID, primary_key=True)
+    agent_type = sa.Column(NAME, nullable=False)
+    binary = sa.Column(NAME, nullable=False)
+    topic = sa.Column(NAME, nullable=False)
+    host = sa.Column(NAME, nullable=False)
+    admin_state_up = sa.Column(sa.Boolean, nullable=False, default=True)
+    description = sa.Column(sa.String(255), nullable=False, default='')
+    created_at = sa.Column(TIMESTAMP, nullable=False)
+    started_at = sa.Column(TIMESTAMP, nullable=False)
+    heartbeat_timestamp = sa.Column(TIMESTAMP, nullable=False)
+    # JSON text: what the agent reports about itself (bridge_mappings, devices, ...).
+    configurations = sa.Column(sa.Text, nullable=False)

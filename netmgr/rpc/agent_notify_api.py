@@ -1,0 +1,33 @@
+"""Server -> L2 agents (fanout): what changed. Sent only after the change committed.
+Paired with the L2 agent's notification endpoint.
+
+Version history:
+    1.0 - port_update, port_delete, network_update, network_delete
+"""
+
+from netmgr import constants as const
+from netmgr.rpc import transport as rpc_transport
+
+VERSION = '1.0'
+
+
+class AgentNotifyAPI:
+    def __init__(self, transport, topic=const.TOPIC_L2_AGENT):
+        self.client = rpc_transport.get_client(transport, topic, VERSION, fanout=True)
+
+    def _cast(self, context, method, **kwargs):
+        self.client.prepare(fanout=True).cast(context, method, **kwargs)
+
+    def port_update(self, context, port, network_type=None, segmentation_id=None,
+                    physical_network=None):
+        self._cast(context, 'port_update', port=port, network_type=network_type,
+                   segmentation_id=segmentation_id, physical_network=physical_network)
+
+    def port_delete(self, context, port_id):
+        self._cast(context, 'port_delete', port_id=port_id)
+
+    def network_update(self, context, network):
+        self._cast(context, 'network_update', network=network)
+
+    def network_delete(self, context, network_id):
+        self._cast(context, 'network_delete', network_id=network_id)

@@ -1,0 +1,34 @@
+"""Agents -> server: what an L2 agent asks about the devices (ports) it finds on its host.
+Paired with netmgr.services.rpc_endpoints.PluginEndpoint.
+
+Version history:
+    1.0 - get_device_details, get_devices_details_list, update_device_up,
+          update_device_down
+"""
+
+from netmgr import constants as const
+from netmgr.rpc import transport as rpc_transport
+
+VERSION = '1.0'
+
+
+class PluginApi:
+    def __init__(self, transport, timeout=None):
+        self.client = rpc_transport.get_client(transport, const.TOPIC_PLUGIN, VERSION,
+                                               timeout=timeout)
+
+    def get_device_details(self, context, device, agent_id, host):
+        return self.client.prepare().call(context, 'get_device_details', device=device,
+                                          agent_id=agent_id, host=host)
+
+    def get_devices_details_list(self, context, devices, agent_id, host):
+        return self.client.prepare().call(context, 'get_devices_details_list',
+                                          devices=list(devices), agent_id=agent_id, host=host)
+
+    def update_device_up(self, context, device, agent_id, host):
+        return self.client.prepare().call(context, 'update_device_up', device=device,
+                                          agent_id=agent_id, host=host)
+
+    def update_device_down(self, context, device, agent_id, host):
+        return self.client.prepare().call(context, 'update_device_down', device=device,
+                                          agent_id=agent_id, host=host)
