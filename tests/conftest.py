@@ -1,1 +1,2 @@
-pytest_plugins = ['tests.fixtures.databases', 'tests.fixtures.rabbit', 'tests.fixtures.server']
+pytest_plugins = ['tests.fixtures.databases', 'tests.fixtures.openstack_cli',
+                  'tests.fixtures.rabbit', 'tests.fixtures.server']

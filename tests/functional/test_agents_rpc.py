@@ -76,3 +76,17 @@ def test_admin_update_delete_and_errors(server, reports):
 def test_agent_extension_is_listed(server):
     resp = server.client().get('/v2.0/extensions/agent')
     assert resp.status == 200 and resp.json['extension']['alias'] == 'agent', resp
+
+
+def test_openstack_network_agent_list(server, reports, openstack_cli_factory):
+    cli = openstack_cli_factory(server)
+    agent_id = reports.report_state(ctx.admin_context(), dict(STATE, host='hv-cli'),
+                                    use_call=True)
+    listed = cli('network', 'agent', 'list', '--host', 'hv-cli', '-f', 'json')
+    assert [(a['ID'], a['Agent Type'], a['Host'], a['Alive'], a['State'])
+            for a in listed] == [(agent_id, 'Open vSwitch agent', 'hv-cli', True, True)]
+    cli('network', 'agent', 'set', '--disable', agent_id)
+    shown = cli('network', 'agent', 'show', agent_id, '-f', 'json')
+    assert shown['admin_state_up'] is False and shown['binary'] == 'netmgr-ovs-agent'
+    cli('network', 'agent', 'delete', agent_id)
+    assert cli('network', 'agent', 'list', '--host', 'hv-cli', '-f', 'json') == []

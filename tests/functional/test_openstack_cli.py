@@ -1,52 +1,22 @@
-"""The real `openstack` CLI (python-openstackclient on openstacksdk) against a live server.
+"""The real `openstack` CLI against a live server (tests/fixtures/openstack_cli.py). Each
+invocation costs about a second, so prerequisites that are not under test are made over plain
+HTTP."""
 
-Run as a subprocess with only OS_AUTH_TYPE=none and OS_ENDPOINT from the OS_* family, in an
-empty HOME (no clouds.yaml). Each invocation costs about a second, so prerequisites that are not
-under test are made over plain HTTP.
-"""
-
-import json
-import os
-import subprocess
-import sys
 import uuid
 
 import pytest
 
 pytestmark = pytest.mark.functional
 
-OPENSTACK = os.path.join(os.path.dirname(sys.executable), 'openstack')
-CLI_TIMEOUT = 120
-
 
 @pytest.fixture(scope='module')
 def server(module_server_factory):
-    if not os.access(OPENSTACK, os.X_OK):
-        pytest.fail('python-openstackclient is not installed next to %s (no %s)'
-                    % (sys.executable, OPENSTACK), pytrace=False)
     return module_server_factory('openstack-cli')
 
 
 @pytest.fixture(scope='module')
-def cli(server, tmp_path_factory):
-    home = tmp_path_factory.mktemp('cli-home')
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(('OS_', 'OPENSTACK_'))}
-    env.update({'OS_AUTH_TYPE': 'none', 'OS_ENDPOINT': server.url, 'HOME': str(home),
-                'XDG_CONFIG_HOME': str(home / '.config'),
-                'PYTHONWARNINGS': 'ignore'})
-
-    def run(*args, expect_rc=0):
-        """Run `openstack ARGS`; -f json output comes back parsed."""
-        result = subprocess.run([OPENSTACK] + [str(a) for a in args], env=env, cwd=str(home),
-                                capture_output=True, text=True, timeout=CLI_TIMEOUT)
-        assert result.returncode == expect_rc, (
-            'openstack %s: exit %s\nstdout:\n%s\nstderr:\n%s' % (
-                ' '.join(map(str, args)), result.returncode, result.stdout, result.stderr))
-        if expect_rc == 0 and '-f' in args and args[args.index('-f') + 1] == 'json':
-            return json.loads(result.stdout)
-        return result
-    return run
+def cli(server, openstack_cli_factory):
+    return openstack_cli_factory(server)
 
 
 @pytest.fixture
