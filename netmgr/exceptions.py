@@ -240,3 +240,9 @@ class RetryRequest(NetmgrException):
 class SchemaOutOfDate(NetmgrException):
     message = ("The database schema is %(current)s but this netmgr needs %(head)s: "
                "run 'netmgr-db-manage upgrade head'.")
+
+
+# ---- L2 agent ------------------------------------------------------------------------------
+
+class LocalVlanExhausted(NetmgrException):
+    message = 'No local VLAN is left on this host for network %(network_id)s.'
