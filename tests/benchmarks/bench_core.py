@@ -13,7 +13,9 @@ directory, and measures:
   c. GET /v2.0/ports latency (median) with 1,500 and with 10,000 ports in the database;
   d. the time per 1,000 allocations at the start and at the end of filling a /16
      (bulk POST {"ports": [...]} of 200 ports per request);
-  e. network + subnet create/delete cycles per second.
+  e. network + subnet create/delete cycles per second;
+  f. L3 cycles per second: router with a gateway, an interface on a subnet, a port and a
+     floating IP associated with it, then all of it removed again.
 
 The server is stopped by its PID (and its workers by theirs) at the end. ``--quick`` shrinks
 every count so a run takes well under a minute. ``--profile`` runs no server: it profiles
@@ -50,9 +52,11 @@ GOAL = 20  # times better than the reference
 
 FULL = {'seq': 500, 'conc': 800, 'threads': 8, 'list_small': 1500, 'list_big': 10000,
         'list_repeat': 5, 'fill_cidr': '10.128.0.0/16', 'bulk': 200, 'cycles': 100,
+        'l3_cycles': 100,
         'profile_creates': 1000, 'profile_list': 10000}
 QUICK = {'seq': 100, 'conc': 160, 'threads': 8, 'list_small': 1500, 'list_big': 3000,
          'list_repeat': 3, 'fill_cidr': '10.128.0.0/20', 'bulk': 200, 'cycles': 20,
+         'l3_cycles': 20,
          'profile_creates': 300, 'profile_list': 3000}
 
 
@@ -240,6 +244,37 @@ def bench_cycles(api, sizes):
     return {'net_cycle': n / elapsed}
 
 
+def bench_l3_cycles(api, sizes):
+    ext = api.call('POST', '/v2.0/networks', {'network': {
+        'name': 'bench-ext', 'router:external': True}})[0]['network']
+    api.call('POST', '/v2.0/subnets', {'subnet': {
+        'network_id': ext['id'], 'ip_version': 4, 'cidr': '172.31.0.0/16',
+        'enable_dhcp': False}})
+    net, subnet = _network(api, '10.250.0.0/24', name='bench-l3')
+
+    def cycle(i):
+        router = api.call('POST', '/v2.0/routers', {'router': {
+            'name': 'r%d' % i, 'external_gateway_info': {'network_id': ext['id']}}}
+        )[0]['router']
+        path = '/v2.0/routers/%s' % router['id']
+        api.call('PUT', path + '/add_router_interface', {'subnet_id': subnet['id']})
+        port = api.call('POST', '/v2.0/ports', {'port': {'network_id': net['id']}})[0]['port']
+        fip = api.call('POST', '/v2.0/floatingips', {'floatingip': {
+            'floating_network_id': ext['id'], 'port_id': port['id']}})[0]['floatingip']
+        api.call('DELETE', '/v2.0/floatingips/%s' % fip['id'])
+        api.call('DELETE', '/v2.0/ports/%s' % port['id'])
+        api.call('PUT', path + '/remove_router_interface', {'subnet_id': subnet['id']})
+        api.call('DELETE', path)
+    for i in range(3):
+        cycle(i)
+    n = sizes['l3_cycles']
+    start = time.perf_counter()
+    for i in range(n):
+        cycle(i)
+    elapsed = time.perf_counter() - start
+    return {'l3_cycle': n / elapsed}
+
+
 # ---- report -------------------------------------------------------------------------------
 
 def _row(label, value, unit, reference=None, higher_is_better=True):
@@ -273,6 +308,8 @@ def report(args, r):
                '%.2f' % r['fill_last'], 's'))
     print(_row('e. network + subnet create/delete cycle', '%.1f' % r['net_cycle'], 'cycles/s',
                REFERENCE['net_cycle']))
+    print(_row('f. router+gateway+interface+port+floating IP cycle', '%.1f' % r['l3_cycle'],
+               'cycles/s'))
     print()
 
 
@@ -307,6 +344,7 @@ def run_server_bench(args):
                          ('b', lambda: bench_concurrent(server.port, args.sizes)),
                          ('c', lambda: bench_lists(api, args.sizes)),
                          ('e', lambda: bench_cycles(api, args.sizes)),
+                         ('f', lambda: bench_l3_cycles(api, args.sizes)),
                          ('d', lambda: bench_fill(api, args.sizes)))
                 for name, step in steps:
                     start = time.perf_counter()
