@@ -242,7 +242,11 @@ class SchemaOutOfDate(NetmgrException):
                "run 'netmgr-db-manage upgrade head'.")
 
 
-# ---- L2 agent ------------------------------------------------------------------------------
+# ---- agents (raised and handled on agent hosts; never an API answer) ---------------------
 
-class LocalVlanExhausted(NetmgrException):
+class AgentError(NetmgrException):
+    message = 'Agent error: %(reason)s.'
+
+
+class LocalVlanExhausted(AgentError):
     message = 'No local VLAN is left on this host for network %(network_id)s.'
