@@ -10,11 +10,11 @@ from netmgr.db import api as db_api
 from netmgr.services import core
 
 
-def build_operations(conf, db=None):
+def build_operations(conf, db=None, notifier_factory=None):
     """Wire database, IPAM, services and policy into the pipeline."""
     db = db or db_api.Database.from_conf(conf)
     policy = api_policy.PolicyEngine(conf)
-    services = core.CoreServices(conf, db, policy=policy)
+    services = core.CoreServices(conf, db, policy=policy, notifier_factory=notifier_factory)
     ops = api_operations.Operations(services.by_collection(), policy, conf)
     return ops, services
 
@@ -131,6 +131,55 @@ class Client:
     def _router_action(self, router_id, action, subnet_id, port_id):
         body = {k: v for k, v in (('subnet_id', subnet_id), ('port_id', port_id)) if v}
         return self.ops.action(self.context, 'routers', router_id, action, body)
+
+    # ---- floating IPs ------------------------------------------------------------------------
+
+    def create_floatingip(self, **attrs):
+        return self.create('floatingips', 'floatingip', attrs)
+
+    def show_floatingip(self, floatingip_id, fields=None):
+        return self.show('floatingips', 'floatingip', floatingip_id, fields)
+
+    def update_floatingip(self, floatingip_id, **attrs):
+        return self.update('floatingips', 'floatingip', floatingip_id, attrs)
+
+    def delete_floatingip(self, floatingip_id):
+        self.delete('floatingips', floatingip_id)
+
+    def list_floatingips(self, **filters):
+        return self.list('floatingips', **filters)
+
+    # ---- security groups ---------------------------------------------------------------------
+
+    def create_security_group(self, **attrs):
+        return self.create('security_groups', 'security_group', attrs)
+
+    def show_security_group(self, group_id, fields=None):
+        return self.show('security_groups', 'security_group', group_id, fields)
+
+    def update_security_group(self, group_id, **attrs):
+        return self.update('security_groups', 'security_group', group_id, attrs)
+
+    def delete_security_group(self, group_id):
+        self.delete('security_groups', group_id)
+
+    def list_security_groups(self, **filters):
+        return self.list('security_groups', **filters)
+
+    def create_security_group_rule(self, **attrs):
+        return self.create('security_group_rules', 'security_group_rule', attrs)
+
+    def create_security_group_rules(self, items):
+        return self.create_bulk('security_group_rules', items)
+
+    def show_security_group_rule(self, rule_id, fields=None):
+        return self.show('security_group_rules', 'security_group_rule', rule_id, fields)
+
+    def delete_security_group_rule(self, rule_id):
+        self.delete('security_group_rules', rule_id)
+
+    def list_security_group_rules(self, **filters):
+        return self.list('security_group_rules', **filters)
 
     # ---- Melange extras ---------------------------------------------------------------------
 

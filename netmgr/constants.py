@@ -52,3 +52,10 @@ AGENT_TYPE_OVS = 'Open vSwitch agent'
 AGENT_TYPE_LINUXBRIDGE = 'Linux bridge agent'
 AGENT_TYPE_DHCP = 'DHCP agent'
 AGENT_TYPE_L3 = 'L3 agent'
+
+# Security groups (Neutron's wire values).
+DEFAULT_SECURITY_GROUP = 'default'
+INGRESS = 'ingress'
+EGRESS = 'egress'
+IPV4 = 'IPv4'
+IPV6 = 'IPv6'

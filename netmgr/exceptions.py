@@ -139,6 +139,16 @@ class RouterInterfaceNotFoundForSubnet(NotFound):
     message = 'Router %(router_id)s has no interface on subnet %(subnet_id)s.'
 
 
+class FloatingIPNotFound(NotFound):
+    message = 'Floating IP %(floatingip_id)s could not be found.'
+
+
+class ExternalGatewayForFloatingIPNotFound(NotFound):
+    message = ('External network %(external_network_id)s is not reachable from subnet '
+               '%(subnet_id)s. Therefore, cannot associate Port %(port_id)s with a Floating '
+               'IP.')
+
+
 class AgentNotFound(NotFound):
     message = 'Agent %(id)s could not be found.'
 
@@ -182,6 +192,22 @@ class RouterInUse(InUse):
 class L3PortInUse(InUse):
     message = ('Port %(port_id)s has owner %(device_owner)s and therefore cannot be deleted '
                'directly via the port API.')
+
+
+class FloatingIPPortAlreadyAssociated(InUse):
+    message = ('Cannot associate floating IP %(floating_ip_address)s (%(fip_id)s) with port '
+               '%(port_id)s using fixed IP %(fixed_ip)s, as that fixed IP already has a '
+               'floating IP on external network %(net_id)s.')
+
+
+class RouterInterfaceInUseByFloatingIP(InUse):
+    message = ('Router interface for subnet %(subnet_id)s on router %(router_id)s cannot be '
+               'deleted, as it is required by one or more floating IPs.')
+
+
+class RouterExternalGatewayInUseByFloatingIp(InUse):
+    message = ('Gateway cannot be updated for router %(router_id)s, since a gateway to '
+               'external network %(net_id)s is required by one or more floating IPs.')
 
 
 class MacAddressInUse(InUse):
@@ -250,3 +276,160 @@ class AgentError(NetmgrException):
 
 class LocalVlanExhausted(AgentError):
     message = 'No local VLAN is left on this host for network %(network_id)s.'
+
+
+class ProcessExecutionError(AgentError):
+    message = ('Command %(cmd)s exited with code %(exit_code)s: %(stderr)s')
+
+    @property
+    def exit_code(self):
+        return self.kwargs['exit_code']
+
+
+class NetlinkOperationError(AgentError):
+    message = 'Kernel refused %(operation)s: %(reason)s.'
+
+
+class NetworkNamespaceNotFound(AgentError):
+    message = 'Network namespace %(namespace)s does not exist.'
+
+
+class NetworkDeviceNotFound(AgentError):
+    message = 'Network device %(device)s does not exist in namespace %(namespace)s.'
+
+
+class OVSDBOperationError(AgentError):
+    message = 'OVSDB at %(connection)s: %(reason)s.'
+
+
+class VifPlugError(AgentError):
+    message = 'Could not %(operation)s VIF %(vif_id)s with %(driver)s: %(reason)s.'
+
+
+# ---- security groups, port security, allowed address pairs ---------------------------------
+
+class SecurityGroupNotFound(NotFound):
+    message = 'Security group %(id)s does not exist.'
+
+
+class SecurityGroupRuleNotFound(NotFound):
+    message = 'Security group rule %(id)s does not exist.'
+
+
+class InvalidCIDR(BadRequest):
+    message = 'Invalid CIDR %(input)s given as IP prefix.'
+
+
+class SecurityGroupRuleInvalidProtocol(BadRequest):
+    message = ('Security group rule protocol %(protocol)s not supported. Only protocol values '
+               '%(values)s and integer representations [0 to 255] are supported.')
+
+
+class SecurityGroupInvalidPortValue(BadRequest):
+    message = 'Invalid value for port %(port)s.'
+
+
+class SecurityGroupInvalidPortRange(BadRequest):
+    message = 'For TCP/UDP protocols, port_range_min must be <= port_range_max'
+
+
+class SecurityGroupInvalidIcmpValue(BadRequest):
+    message = 'Invalid value for ICMP %(field)s (%(attr)s) %(value)s. It must be 0 to 255.'
+
+
+class SecurityGroupMissingIcmpType(BadRequest):
+    message = ('ICMP code (port-range-max) %(value)s is provided but ICMP type '
+               '(port-range-min) is missing.')
+
+
+class SecurityGroupProtocolRequiredWithPorts(BadRequest):
+    message = 'Must also specify protocol if port range is given.'
+
+
+class SecurityGroupInvalidProtoForPortRange(BadRequest):
+    message = ('Invalid protocol %(protocol)s for port range, only supported for TCP, UDP, '
+               'UDPLITE, SCTP and DCCP.')
+
+
+class SecurityGroupRemoteGroupAndRemoteIpPrefix(BadRequest):
+    message = 'Only remote_ip_prefix or remote_group_id may be provided.'
+
+
+class SecurityGroupRuleParameterConflict(BadRequest):
+    message = 'Conflicting value ethertype %(ethertype)s for CIDR %(cidr)s'
+
+
+class SecurityGroupEthertypeConflictWithProtocol(BadRequest):
+    message = 'Invalid ethertype %(ethertype)s for protocol %(protocol)s.'
+
+
+class PortSecurityAndIPRequiredForSecurityGroups(BadRequest):
+    message = ('Port security must be enabled and port must have an IP address in order to '
+               'use security groups.')
+
+
+class AllowedAddressPairsMissingIP(BadRequest):
+    message = 'AllowedAddressPair must contain ip_address'
+
+
+class DuplicateAddressPairInRequest(BadRequest):
+    message = ('Request contains duplicate address pair: mac_address %(mac_address)s '
+               'ip_address %(ip_address)s.')
+
+
+class AllowedAddressPairExhausted(BadRequest):
+    message = 'The number of allowed address pair exceeds the maximum %(quota)s.'
+
+
+class SecurityGroupInUse(InUse):
+    message = 'Security Group %(id)s %(reason)s.'
+
+
+class SecurityGroupCannotRemoveDefault(InUse):
+    message = 'Insufficient rights for removing default security group.'
+
+
+class SecurityGroupCannotUpdateDefault(InUse):
+    message = 'Updating default security group not allowed.'
+
+
+class SecurityGroupDefaultAlreadyExists(InUse):
+    message = 'Default security group already exists.'
+
+
+class SecurityGroupRuleExists(InUse):
+    message = 'Security group rule already exists. Rule id is %(rule_id)s.'
+
+
+class DuplicateSecurityGroupRuleInPost(InUse):
+    message = 'Duplicate Security Group Rule in POST.'
+
+
+class PortSecurityPortHasSecurityGroup(InUse):
+    message = ('Port has security group associated. Cannot disable port security or ip '
+               'address until security group is removed')
+
+
+class AddressPairAndPortSecurityRequired(Conflict):
+    message = ('Port Security must be enabled in order to have allowed address pairs on a '
+               'port.')
+
+
+# ---- provider networks and segments ---------------------------------------------------------
+
+class VlanIdInUse(InUse):
+    message = ('Unable to create the network. The VLAN %(vlan_id)s on physical network '
+               '%(physical_network)s is in use.')
+
+
+class TunnelIdInUse(InUse):
+    message = 'Unable to create the network. The tunnel ID %(tunnel_id)s is in use.'
+
+
+class FlatNetworkInUse(InUse):
+    message = ('Unable to create the flat network. Physical network %(physical_network)s is '
+               'in use.')
+
+
+class NoNetworkAvailable(ServiceUnavailable):
+    message = 'Unable to create the network. No tenant network is available for allocation.'

@@ -1,2 +1,3 @@
-pytest_plugins = ['tests.fixtures.databases', 'tests.fixtures.openstack_cli',
-                  'tests.fixtures.rabbit', 'tests.fixtures.server']
+pytest_plugins = ['tests.fixtures.databases', 'tests.fixtures.netlab',
+                  'tests.fixtures.openstack_cli', 'tests.fixtures.rabbit',
+                  'tests.fixtures.server']

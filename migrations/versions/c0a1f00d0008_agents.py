@@ -1,4 +1,4 @@
-"""agents: one row per agent type and host.
+"""agents and port bindings: one row per agent type and host; one per bound port.
 
 Revision ID: c0a1f00d0008
 Revises: c0a1f00d0007
@@ -40,7 +40,18 @@ def upgrade():
         sa.Column('heartbeat_timestamp', TIMESTAMP, nullable=False),
         sa.Column('configurations', sa.Text(), nullable=False),
         sa.UniqueConstraint('agent_type', 'host', name='uniq_agents0agent_type0host'))
+    _create_table(
+        'portbindings',
+        sa.Column('port_id', ID, sa.ForeignKey('ports.id', ondelete='CASCADE'),
+                  primary_key=True),
+        sa.Column('host', NAME, nullable=False),
+        sa.Column('vnic_type', sa.String(64), nullable=False),
+        sa.Column('vif_type', sa.String(64), nullable=False),
+        sa.Column('vif_details', sa.Text(), nullable=False),
+        sa.Column('profile', sa.Text(), nullable=False))
+    op.create_index('ix_portbindings_host', 'portbindings', ['host'])
 
 
 def downgrade():
+    op.drop_table('portbindings')
     op.drop_table('agents')

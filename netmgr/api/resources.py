@@ -4,10 +4,17 @@ enabled extensions add to existing collections merged in."""
 import dataclasses
 
 from netmgr.api.definitions import agent
+from netmgr.api.definitions import allowed_address_pairs
 from netmgr.api.definitions import external_net
+from netmgr.api.definitions import floatingip
 from netmgr.api.definitions import network
 from netmgr.api.definitions import port
+from netmgr.api.definitions import port_security
+from netmgr.api.definitions import portbindings
+from netmgr.api.definitions import provider_net
 from netmgr.api.definitions import router
+from netmgr.api.definitions import securitygroup
+from netmgr.api.definitions import securitygroup_rule
 from netmgr.api.definitions import subnet
 
 CORE = (network, subnet, port)
@@ -15,7 +22,8 @@ CORE = (network, subnet, port)
 # a RESOURCE_ATTRIBUTE_MAP (new collections) and EXTENDED_ATTRIBUTES (on existing ones). A
 # module whose EXTENSION is None adds a further collection to an extension listed elsewhere
 # (floatingips belong to 'router').
-EXTENSIONS = (external_net, router, agent)
+EXTENSIONS = (external_net, router, floatingip, agent, securitygroup, securitygroup_rule,
+              port_security, allowed_address_pairs, provider_net, portbindings)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -24,12 +32,19 @@ class ResourceInfo:
     singular: str
     attributes: dict
     actions: dict = dataclasses.field(default_factory=dict)
+    # The collection's name in URLs when it differs from the body key (security-groups).
+    path: str = None
+
+    @property
+    def url_name(self):
+        return self.path or self.collection
 
 
 def _info(module):
     return ResourceInfo(collection=module.COLLECTION, singular=module.RESOURCE,
                         attributes=dict(module.RESOURCE_ATTRIBUTE_MAP[module.COLLECTION]),
-                        actions=getattr(module, 'ACTION_MAP', {}))
+                        actions=getattr(module, 'ACTION_MAP', {}),
+                        path=getattr(module, 'PATH', None))
 
 
 def build(core=CORE, extensions=EXTENSIONS):

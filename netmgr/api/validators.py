@@ -212,6 +212,12 @@ def validate_external_gw_info(data, _arg=None):
     return next((msg for msg in checks if msg), None)
 
 
+def validate_dict_or_none(data, _arg=None):
+    if data is not None and not isinstance(data, dict):
+        return "'%s' is not a dictionary" % (data,)
+    return None
+
+
 VALIDATORS = {
     'type:string': validate_string,
     'type:string_or_none': validate_string_or_none,
@@ -230,4 +236,5 @@ VALIDATORS = {
     'type:hostroutes': validate_hostroutes,
     'type:ipv6_mode': validate_ipv6_mode,
     'type:external_gw_info': validate_external_gw_info,
+    'type:dict_or_none': validate_dict_or_none,
 }

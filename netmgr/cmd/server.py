@@ -4,6 +4,7 @@ import eventlet
 
 eventlet.monkey_patch()
 
+import functools  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
@@ -14,7 +15,10 @@ from netmgr import client  # noqa: E402
 from netmgr import conf as nm_conf  # noqa: E402
 from netmgr.db import api as db_api  # noqa: E402
 from netmgr.db import migration  # noqa: E402
+from netmgr.drivers import loader as l2_loader  # noqa: E402
 from netmgr import exceptions  # noqa: E402
+from netmgr.rpc import transport as rpc_transport  # noqa: E402
+from netmgr.services import notifier  # noqa: E402
 from netmgr.services import rpc_server  # noqa: E402
 
 LOG = logging.getLogger('netmgr.server')
@@ -23,10 +27,13 @@ LOG = logging.getLogger('netmgr.server')
 def build_worker(conf):
     """One worker's app; with rpc_enabled it also serves agent RPC on the same services. The
     RPC server starts in its own (green) thread so the API answers while RabbitMQ is away."""
-    built = client.build_operations(conf)
-    if conf.rpc_enabled:
-        rpc = rpc_server.RpcService(conf, built[1])
-        threading.Thread(target=rpc.start, name='rpc-start', daemon=True).start()
+    if not conf.rpc_enabled:
+        return wsgi_app.build_app(conf)
+    transport = rpc_transport.get_transport(conf)
+    built = client.build_operations(conf, notifier_factory=functools.partial(
+        notifier.AgentNotifier, transport))
+    rpc = rpc_server.RpcService(conf, built[1], transport=transport)
+    threading.Thread(target=rpc.start, name='rpc-start', daemon=True).start()
     return wsgi_app.build_app(conf, built=built)
 
 
@@ -37,6 +44,11 @@ def main(argv=None):
     conf(sys.argv[1:] if argv is None else argv, project='netmgr')
     logging.basicConfig(level=logging.DEBUG if conf.debug else logging.INFO,
                         format='%(asctime)s %(process)d %(levelname)s %(name)s %(message)s')
+    try:
+        l2_loader.build(conf)   # every [l2] value parsed now: one clear line, no traceback
+    except ValueError as exc:
+        LOG.error('%s', exc)
+        return 2
     db = db_api.Database.from_conf(conf)
     try:
         migration.check_schema(db.engine)

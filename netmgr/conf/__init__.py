@@ -9,6 +9,7 @@ from netmgr.conf import agent as agent_conf
 from netmgr.conf import api as api_conf
 from netmgr.conf import core as core_conf
 from netmgr.conf import database as database_conf
+from netmgr.conf import l2 as l2_conf
 from netmgr.conf import quotas as quotas_conf
 
 CONF = cfg.CONF
@@ -19,6 +20,7 @@ def register_all(conf=CONF):
     api_conf.register(conf)
     core_conf.register(conf)
     database_conf.register(conf)
+    l2_conf.register(conf)
     quotas_conf.register(conf)
     return conf
 

@@ -19,6 +19,8 @@ OPTS = [
                help='Maximum host routes per subnet.'),
     cfg.IntOpt('max_fixed_ips_per_port', default=10,
                help='Maximum fixed IPs per port.'),
+    cfg.IntOpt('max_allowed_address_pair', default=10,
+               help='Maximum allowed address pairs per port.'),
 ]
 
 

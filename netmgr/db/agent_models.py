@@ -26,3 +26,16 @@ class Agent(Base):
     heartbeat_timestamp = sa.Column(TIMESTAMP, nullable=False)
     # JSON text: what the agent reports about itself (bridge_mappings, devices, ...).
     configurations = sa.Column(sa.Text, nullable=False)
+
+
+class PortBinding(Base):
+    """Where a port is bound and how it is plugged there (one row per bound port)."""
+    __tablename__ = 'portbindings'
+    __table_args__ = TABLE_OPTS
+    port_id = sa.Column(ID, sa.ForeignKey('ports.id', ondelete='CASCADE'), primary_key=True)
+    host = sa.Column(NAME, nullable=False, index=True)
+    vnic_type = sa.Column(sa.String(64), nullable=False)
+    vif_type = sa.Column(sa.String(64), nullable=False)
+    # JSON text
+    vif_details = sa.Column(sa.Text, nullable=False)
+    profile = sa.Column(sa.Text, nullable=False)

@@ -164,3 +164,5 @@ class IPAllocation(Base):
 from netmgr.db import quota_models  # noqa: E402,F401
 from netmgr.db import l3_models  # noqa: E402,F401
 from netmgr.db import agent_models  # noqa: E402,F401
+from netmgr.db import secgroup_models  # noqa: E402,F401
+from netmgr.db import segment_models  # noqa: E402,F401

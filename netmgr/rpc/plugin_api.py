@@ -1,15 +1,16 @@
-"""Agents -> server: what an L2 agent asks about the devices (ports) it finds on its host.
-Paired with netmgr.services.rpc_endpoints.PluginEndpoint.
+"""Agents -> server: what an L2 agent asks about the devices (ports) it finds on its host and
+what it reports back. Paired with netmgr.services.rpc_endpoints.PluginEndpoint.
 
 Version history:
     1.0 - get_device_details, get_devices_details_list, update_device_up,
           update_device_down
+    1.1 - update_device_list (batched up/down), get_ports_on_host
 """
 
 from netmgr import constants as const
 from netmgr.rpc import transport as rpc_transport
 
-VERSION = '1.0'
+VERSION = '1.1'
 
 
 class PluginApi:
@@ -32,3 +33,12 @@ class PluginApi:
     def update_device_down(self, context, device, agent_id, host):
         return self.client.prepare().call(context, 'update_device_down', device=device,
                                           agent_id=agent_id, host=host)
+
+    def update_device_list(self, context, devices_up, devices_down, agent_id, host):
+        return self.client.prepare(version='1.1').call(
+            context, 'update_device_list', devices_up=list(devices_up),
+            devices_down=list(devices_down), agent_id=agent_id, host=host)
+
+    def get_ports_on_host(self, context, host):
+        return self.client.prepare(version='1.1').call(context, 'get_ports_on_host',
+                                                       host=host)

@@ -46,13 +46,16 @@ class AgentService(interface.ResourceService):
     def _is_alive(self, heartbeat):
         return heartbeat is not None and heartbeat >= self._down_before()
 
-    def alive_agents(self, agent_type, host):
-        """Rows of live, admin-up agents of this type on this host (for port binding)."""
-        with self.db.reader() as session:
-            return [dict(r) for r in session.execute(sa.select(AGENTS).where(
-                AGENTS.c.agent_type == agent_type, AGENTS.c.host == host,
-                AGENTS.c.admin_state_up.is_(True),
-                AGENTS.c.heartbeat_timestamp >= self._down_before())).mappings()]
+    def alive_agents(self, agent_type, host, session=None):
+        """Rows of live, admin-up agents of this type on this host (for port binding), read
+        in ``session`` when the caller is inside a transaction."""
+        if session is None:
+            with self.db.reader() as own:
+                return self.alive_agents(agent_type, host, session=own)
+        return [dict(r) for r in session.execute(sa.select(AGENTS).where(
+            AGENTS.c.agent_type == agent_type, AGENTS.c.host == host,
+            AGENTS.c.admin_state_up.is_(True),
+            AGENTS.c.heartbeat_timestamp >= self._down_before())).mappings()]
 
     # ---- reads ---------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import extensions as ext_api
 from netmgr.services import interface
+from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 
 NETWORKS = models.Network.__table__
@@ -30,8 +31,10 @@ def visible_networks(context):
 class NetworkService(interface.ResourceService):
     collection = 'networks'
 
-    def __init__(self, db, subnet_service, retries=20, extensions=(), quotas=None):
+    def __init__(self, db, subnet_service, retries=20, extensions=(), quotas=None,
+                 notifier=None):
         self.db = db
+        self.notifier = notifier or notifier_mod.NullNotifier()
         self.subnets = subnet_service
         self.quotas = quotas
         self.extensions = ext_api.ExtensionSet(extensions)
@@ -133,7 +136,9 @@ class NetworkService(interface.ResourceService):
                 session.execute(NETWORKS.update().where(NETWORKS.c.id == network_id)
                                 .values(updated_at=rows.utcnow(), **core))
         run()
-        return self.get(context, network_id)
+        network = self.get(context, network_id)
+        self.notifier.network_updated(context, network)
+        return network
 
     def _check_unshare(self, session, row):
         other = session.execute(sa.select(PORTS.c.id).where(
@@ -158,3 +163,4 @@ class NetworkService(interface.ResourceService):
                     self.subnets.delete_rows(session, subnet_id)
                 session.execute(NETWORKS.delete().where(NETWORKS.c.id == network_id))
         run()
+        self.notifier.network_deleted(context, network_id)

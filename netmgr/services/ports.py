@@ -8,7 +8,9 @@ from netmgr.db import api as db_api
 from netmgr.db import models
 from netmgr.db.queries import listing
 from netmgr import exceptions
+from netmgr.services import extensions as ext_api
 from netmgr.services import interface
+from netmgr.services import notifier as notifier_mod
 from netmgr.services import port_addresses
 from netmgr.services import rows
 
@@ -35,9 +37,12 @@ def visible_ports(context):
 class PortService(interface.ResourceService):
     collection = 'ports'
 
-    def __init__(self, db, subnet_service, mac_generator, conf, retries=20, quotas=None):
+    def __init__(self, db, subnet_service, mac_generator, conf, retries=20, quotas=None,
+                 extensions=(), notifier=None):
         self.db = db
+        self.notifier = notifier or notifier_mod.NullNotifier()
         self.quotas = quotas
+        self.extensions = ext_api.ExtensionSet(extensions)
         self.subnets = subnet_service
         self.addresses = port_addresses.PortAddresses(subnet_service, mac_generator, conf)
         self._retry = db_api.retry_on_race(retries)
@@ -70,7 +75,7 @@ class PortService(interface.ResourceService):
     def _load(self, session, port_id):
         row = session.execute(sa.select(PORTS).where(PORTS.c.id == port_id)).mappings().one()
         ips = self._fixed_ips(session, ALLOCS.c.port_id == port_id)
-        return self._to_dict(row, ips.get(port_id, []))
+        return self.extensions.extend(session, [self._to_dict(row, ips.get(port_id, []))])[0]
 
     def get(self, context, port_id):
         with self.db.reader() as session:
@@ -91,15 +96,18 @@ class PortService(interface.ResourceService):
     def list(self, context, query):
         query = rows.normalize_query(query)
         with self.db.reader() as session:
-            conditions = [self._fixed_ips_filter(query.filters['fixed_ips'])] \
-                if 'fixed_ips' in query.filters else []
+            _core, conditions = self.extensions.split_filters(query.filters)
+            if 'fixed_ips' in query.filters:
+                conditions.append(self._fixed_ips_filter(query.filters['fixed_ips']))
+            skip = ['fixed_ips'] + [n for n in query.filters if self.extensions.owns(n)]
             found, stmt = listing.fetch_page(session, PORTS, visible_ports(context), query,
-                                             conditions=conditions, skip=('fixed_ips',))
+                                             conditions=conditions, skip=skip)
             if not found:
                 return []
             ips = self._fixed_ips(session,
                                   ALLOCS.c.port_id.in_(listing.page_ids(PORTS, found, stmt)))
-            return [self._to_dict(r, ips.get(r['id'], [])) for r in found]
+            return self.extensions.extend(
+                session, [self._to_dict(r, ips.get(r['id'], [])) for r in found])
 
     @staticmethod
     def _fixed_ips_filter(criteria):
@@ -123,10 +131,12 @@ class PortService(interface.ResourceService):
             with self.db.writer() as session:
                 if self.quotas is not None:  # first: see QuotaService.check
                     self.quotas.check_items(session, 'port', items)
-                return [self._create(session, item) for item in items]
+                return [self._create(session, item, context) for item in items]
         return run()
 
-    def _create(self, session, data):
+    def _create(self, session, data, context=None):
+        """Create a port in the caller's transaction. Without a context (ports the L3 API
+        makes for itself) the extensions act with the port's own tenant's rights."""
         network_id = data['network_id']
         if session.execute(sa.select(NETWORKS.c.id).where(
                 NETWORKS.c.id == network_id)).first() is None:
@@ -146,7 +156,9 @@ class PortService(interface.ResourceService):
             session, network_id, port_id, mac, data['device_owner'],
             None if fixed_ips is ATTR_NOT_SPECIFIED else fixed_ips)
         allocated.sort(key=lambda ip: (ip['ip_address'], ip['subnet_id']))
-        return self._to_dict(values, allocated)
+        port = self._to_dict(values, allocated)
+        self.extensions.create(session, context, port, data)
+        return port
 
     # ---- update and delete -----------------------------------------------------------------
 
@@ -155,15 +167,18 @@ class PortService(interface.ResourceService):
         def run():
             with self.db.writer() as session:
                 row = self.get_row(session, context, port_id)
-                values = dict(data)
+                values, extended = self.extensions.split(data)
                 fixed_ips = values.pop('fixed_ips', None)
                 if fixed_ips is not None:
                     self.addresses.update(session, row, fixed_ips,
                                           values.get('device_owner', row['device_owner']))
+                self.extensions.update(session, context, dict(row), extended)
                 session.execute(PORTS.update().where(PORTS.c.id == port_id)
                                 .values(updated_at=rows.utcnow(), **values))
                 return self._load(session, port_id)
-        return run()
+        port = run()
+        self.notifier.port_updated(context, port)
+        return port
 
     def delete(self, context, port_id):
         @self._retry
@@ -175,6 +190,7 @@ class PortService(interface.ResourceService):
                                                  device_owner=row['device_owner'])
                 self.delete_rows(session, port_id)
         run()
+        self.notifier.port_deleted(context, port_id)
 
     def delete_rows(self, session, port_id):
         """Delete a port in the caller's transaction, with no checks (router ports)."""

@@ -16,6 +16,7 @@ from netmgr import exceptions
 from netmgr.services import rows
 
 ROUTER_PORTS = l3_models.RouterPort.__table__
+FIP_ASSOC = l3_models.FloatingIPAssociation.__table__
 PORTS = models.Port.__table__
 ALLOCS = models.IPAllocation.__table__
 SUBNETS = models.Subnet.__table__
@@ -161,8 +162,19 @@ class RouterInterfaces:
             subnets = [subnet_id]
         network_id = session.execute(sa.select(PORTS.c.network_id).where(
             PORTS.c.id == port_id)).scalar_one()
+        self._check_no_floatingips(session, router_id, subnets)
         self.delete_port(session, port_id)
         return self._answer(router, port_id, network_id, sorted(subnets))
+
+    @staticmethod
+    def _check_no_floatingips(session, router_id, subnet_ids):
+        # A locking read: it sees associations committed since this transaction began.
+        used = session.execute(sa.select(FIP_ASSOC.c.fixed_subnet_id).where(
+            FIP_ASSOC.c.router_id == router_id, FIP_ASSOC.c.fixed_subnet_id.in_(subnet_ids))
+            .order_by(FIP_ASSOC.c.fixed_subnet_id).limit(1).with_for_update()).first()
+        if used is not None:
+            raise exceptions.RouterInterfaceInUseByFloatingIP(router_id=router_id,
+                                                              subnet_id=used.fixed_subnet_id)
 
     @staticmethod
     def _owns(session, router_id, port_id):

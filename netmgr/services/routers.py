@@ -21,6 +21,7 @@ from netmgr.services import rows
 
 ROUTERS = l3_models.Router.__table__
 ROUTER_PORTS = l3_models.RouterPort.__table__
+FIP_ASSOC = l3_models.FloatingIPAssociation.__table__
 PORTS = models.Port.__table__
 ALLOCS = models.IPAllocation.__table__
 NETWORKS = models.Network.__table__
@@ -174,6 +175,7 @@ class RouterService(interface.ResourceService):
             with self.db.writer() as session:
                 row = self.get_row(session, context, router_id)
                 if info is not ATTR_NOT_SPECIFIED:
+                    self._lock(session, router_id)  # floating IP associations take turns
                     if info:
                         self._set_gateway(session, row, info)
                     else:  # None or {} (quantum router-gateway-clear)
@@ -223,6 +225,8 @@ class RouterService(interface.ResourceService):
         keep = current is not None and current[1] == network_id and (
             fixed_ips is None or self._same_ips(current[2], fixed_ips))
         if current is not None and not keep:
+            if current[1] != network_id:
+                self._check_no_floatingips(session, router_id, current[1])
             self.interfaces.delete_port(session, current[0])
         if not keep:
             port = self.ports._create(session, {
@@ -249,7 +253,18 @@ class RouterService(interface.ResourceService):
     def _clear_gateway(self, session, router_id):
         current = self._gateway_port(session, router_id)
         if current is not None:
+            self._check_no_floatingips(session, router_id, current[1])
             self.interfaces.delete_port(session, current[0])
+
+    @staticmethod
+    def _check_no_floatingips(session, router_id, network_id):
+        # A locking read: it sees associations committed since this transaction began.
+        if session.execute(sa.select(FIP_ASSOC.c.floatingip_id).where(
+                FIP_ASSOC.c.router_id == router_id,
+                FIP_ASSOC.c.floating_network_id == network_id).limit(1).with_for_update()
+        ).first() is not None:
+            raise exceptions.RouterExternalGatewayInUseByFloatingIp(router_id=router_id,
+                                                                    net_id=network_id)
 
     # ---- interfaces ----------------------------------------------------------------------------
 

@@ -8,6 +8,8 @@ import logging
 
 import oslo_messaging
 
+from netmgr import constants as const
+from netmgr.rpc import plugin_api
 from netmgr.rpc import reports_api
 
 LOG = logging.getLogger(__name__)
@@ -24,3 +26,34 @@ class ReportsEndpoint:
         LOG.debug('state report from %s on %s (agent %s, sent %s)',
                   agent_state.get('agent_type'), agent_state.get('host'), agent_id, time)
         return agent_id
+
+
+class PluginEndpoint:
+    target = oslo_messaging.Target(version=plugin_api.VERSION)
+
+    def __init__(self, devices):
+        self.devices = devices
+
+    def get_device_details(self, context, device, agent_id=None, host=None):
+        return self.devices.details([device], host)[0]
+
+    def get_devices_details_list(self, context, devices, agent_id=None, host=None):
+        return self.devices.details(devices, host)
+
+    def update_device_up(self, context, device, agent_id=None, host=None):
+        self.devices.set_status([device], host, const.PORT_STATUS_ACTIVE)
+
+    def update_device_down(self, context, device, agent_id=None, host=None):
+        done, _failed = self.devices.set_status([device], host, const.PORT_STATUS_DOWN)
+        return {'device': device, 'exists': bool(done)}
+
+    def update_device_list(self, context, devices_up, devices_down, agent_id=None,
+                           host=None):
+        up, failed_up = self.devices.set_status(devices_up, host, const.PORT_STATUS_ACTIVE)
+        down, failed_down = self.devices.set_status(devices_down, host,
+                                                    const.PORT_STATUS_DOWN)
+        return {'devices_up': up, 'failed_devices_up': failed_up,
+                'devices_down': down, 'failed_devices_down': failed_down}
+
+    def get_ports_on_host(self, context, host):
+        return self.devices.ports_on_host(host)

@@ -16,6 +16,7 @@ class RpcService:
         self.transport = transport or rpc_transport.get_transport(conf)
         endpoints = {
             const.TOPIC_REPORTS: [rpc_endpoints.ReportsEndpoint(services.agents)],
+            const.TOPIC_PLUGIN: [rpc_endpoints.PluginEndpoint(services.devices)],
         }
         self.servers = [rpc_transport.get_server(self.transport, topic, conf.host, handlers)
                         for topic, handlers in endpoints.items()]

@@ -1,12 +1,16 @@
 """Agents report over the real RabbitMQ and appear in GET /v2.0/agents."""
 
+import threading
 import time
 
+import oslo_messaging
 import pytest
 
 from netmgr import constants as const
 from netmgr import context as ctx
+from netmgr.rpc import plugin_api
 from netmgr.rpc import reports_api
+from netmgr.rpc import transport as rpc_transport
 from tests.functional.rest_helpers import NO_SUCH_ID, _error
 
 pytestmark = pytest.mark.functional
@@ -90,3 +94,49 @@ def test_openstack_network_agent_list(server, reports, openstack_cli_factory):
     assert shown['admin_state_up'] is False and shown['binary'] == 'netmgr-ovs-agent'
     cli('network', 'agent', 'delete', agent_id)
     assert cli('network', 'agent', 'list', '--host', 'hv-cli', '-f', 'json') == []
+
+
+def test_binding_device_details_and_notifications_over_rabbitmq(server, reports,
+                                                                rpc_transport_for_tests):
+    class Listener:
+        target = oslo_messaging.Target(version='1.0')
+
+        def __init__(self):
+            self.ports = []
+            self.changed = threading.Event()
+
+        def port_update(self, context, port, **segment):
+            self.ports.append((port['id'], port['admin_state_up'], segment))
+            self.changed.set()
+
+    listener = Listener()
+    agent_side = rpc_transport.get_server(rpc_transport_for_tests, const.TOPIC_L2_AGENT,
+                                          'hv-bind', [listener])
+    agent_side.start()
+    try:
+        state = dict(STATE, host='hv-bind', configurations={'tunnel_types': ['vxlan'],
+                                                            'datapath_type': 'netdev'})
+        reports.report_state(ctx.admin_context(), state, use_call=True)
+        api = server.client()
+        network = api.create('network', name='bind-net')
+        api.create('subnet', network_id=network['id'], cidr='10.33.0.0/24', ip_version=4)
+        port = api.create('port', network_id=network['id'],
+                          **{'binding:host_id': 'hv-bind'})
+        assert port['binding:vif_type'] == 'ovs', port
+        assert port['binding:vif_details']['datapath_type'] == 'netdev'
+
+        plugin = plugin_api.PluginApi(rpc_transport_for_tests, timeout=30)
+        context = ctx.admin_context()
+        [details] = plugin.get_devices_details_list(context, [port['id']], 'a1', 'hv-bind')
+        assert details['network_type'] == 'vxlan' and details['segmentation_id']
+        plugin.update_device_list(context, [port['id']], [], 'a1', 'hv-bind')
+        assert api.get('/v2.0/ports/%s' % port['id']).json['port']['status'] == 'ACTIVE'
+
+        resp = api.put('/v2.0/ports/%s' % port['id'], {'port': {'admin_state_up': False}})
+        assert resp.status == 200, resp
+        assert listener.changed.wait(20)
+        assert listener.ports[-1][:2] == (port['id'], False)
+        assert listener.ports[-1][2]['network_type'] == 'vxlan'
+    finally:
+        agent_side.stop()
+        agent_side.wait()

@@ -23,6 +23,10 @@ HANDLED_FILTERS = {
     'subnets': {'project_id'},
     'ports': {'project_id', 'fixed_ips'},       # fixed_ips: a subquery on ipallocations
     'agents': {'alive'},                        # alive: heartbeat age (services/agents.py)
+    # port_id, router_id, fixed_ip_address: the association table (services/floatingips.py)
+    'floatingips': {'project_id', 'port_id', 'router_id', 'fixed_ip_address'},
+    'security_groups': {'project_id'},
+    'security_group_rules': {'project_id'},
 }
 # Attributes extensions add are filtered by the extension's own service (its own tables).
 for _module in resources.EXTENSIONS:
@@ -33,8 +37,14 @@ FILTER_SAMPLES = {
     'admin_state_up': 'True', 'shared': 'false', 'enable_dhcp': 'true', 'ip_version': '4',
     'alive': 'true',
     'fixed_ips': 'ip_address=10.0.0.2', 'id': '3b9d6f0e-2a4c-4e55-9a53-1f0d3c7b2e11',
-    'router:external': 'True',
+    'router:external': 'True', 'binding:vnic_type': 'direct', 'provider:segmentation_id': '5',
+    'port_security_enabled': 'true', 'protocol': 'tcp', 'direction': 'ingress',
+    'ethertype': 'IPv6', 'port_range_min': '22', 'port_range_max': '22',
+    'remote_ip_prefix': '10.0.0.0/24', 'remote_group_id': '3b9d6f0e-2a4c-4e55-9a53-1f0d3c7b2e11',
+    'security_group_id': '3b9d6f0e-2a4c-4e55-9a53-1f0d3c7b2e11',
 }
+# Listing security groups makes the caller's default group (with its four rules) first.
+ROWS_OF_A_FRESH_TENANT = {'networks': 1, 'security_groups': 1}
 
 
 def all_attributes():
@@ -102,6 +112,9 @@ SORTS = [(c, n) for c, n, s in ATTRS if s.get('is_sort_key')]
 def test_every_filter_runs_as_a_query(client, collection, name):
     value = FILTER_SAMPLES.get(name, 'sample')
     items, has_more = client.ops.list(client.context, collection, {name: [value]})
+    if collection == 'security_groups' and name in ('tenant_id', 'project_id'):
+        # As Neutron: listing a tenant's groups makes its default group first.
+        items = [i for i in items if i['name'] != 'default']
     assert items == [] and has_more is False
 
 
@@ -109,7 +122,7 @@ def test_every_filter_runs_as_a_query(client, collection, name):
 def test_every_sort_key_runs_as_a_query(client, collection, name):
     client.create_network(name='n')
     items, _ = client.ops.list(client.context, collection, {}, sorts=[(name, False)])
-    assert len(items) == (1 if collection == 'networks' else 0)
+    assert len(items) == ROWS_OF_A_FRESH_TENANT.get(collection, 0)
 
 
 @pytest.fixture(scope='module')
@@ -135,8 +148,31 @@ def populated(tmp_path_factory):
         agent_id = client.services.agents.report_state(
             {'agent_type': 'ab'[i % 2], 'binary': 'ab'[i % 2], 'topic': 't', 'host': str(i)})
         client.update('agents', 'agent', agent_id, {'admin_state_up': i % 2 == 0})
+    # The ports above made the tenant's default group (4 rules): 3 more groups make 4.
+    groups = [client.create_security_group(name='ab'[i % 2]) for i in range(3)]
+    client.delete_security_group_rule(groups[0]['security_group_rules'][0]['id'])
+    client.delete_security_group_rule(groups[0]['security_group_rules'][1]['id'])
+    default = client.list_security_groups(name='default')[0]
+    for rule in default['security_group_rules'][2:]:
+        client.delete_security_group_rule(rule['id'])
+    for rule in groups[1]['security_group_rules'] + groups[2]['security_group_rules']:
+        client.delete_security_group_rule(rule['id'])
+    client.create_security_group_rule(security_group_id=groups[1]['id'], direction='ingress',
+                                      protocol='tcp', port_range_min=22, port_range_max=22,
+                                      remote_ip_prefix='10.0.0.0/8')
+    client.create_security_group_rule(security_group_id=groups[1]['id'], direction='ingress',
+                                      remote_group_id=groups[2]['id'], description='x')
+    # Four floating IPs on nets[3], made external; each holds a port of its own.
+    client.update_network(nets[3]['id'], **{'router:external': True})
+    client.create_subnet(network_id=nets[3]['id'], ip_version=4, cidr='172.24.4.0/24')
+    for i in range(4):
+        client.create_floatingip(floating_network_id=nets[3]['id'], description='ab'[i % 2])
     yield client
     db.dispose()
+
+
+# Rows of the populated fixture beyond four: the floating IPs' subnet and ports.
+POPULATED_ROWS = {'subnets': 5, 'ports': 8}
 
 
 def _page_through(client, collection, sorts):
@@ -155,7 +191,8 @@ def _page_through(client, collection, sorts):
 def test_every_sort_key_pages_through_every_row(populated, collection, name, ascending):
     everything = [i['id'] for i in populated.list(collection)]
     seen = _page_through(populated, collection, [(name, ascending)])
-    assert sorted(seen) == sorted(everything) and len(everything) == 4
+    assert sorted(seen) == sorted(everything)
+    assert len(everything) == POPULATED_ROWS.get(collection, 4)
 
 
 def test_required_attributes_are_the_neutron_ones():
@@ -163,7 +200,10 @@ def test_required_attributes_are_the_neutron_ones():
                           if s.get('allow_post') and 'default' not in s
                           and n not in ('tenant_id', 'project_id')) for c in RESOURCES}
     assert required == {'networks': [], 'subnets': ['cidr', 'ip_version', 'network_id'],
-                        'ports': ['network_id'], 'routers': [], 'agents': []}
+                        'ports': ['network_id'], 'routers': [], 'agents': [],
+                        'floatingips': ['floating_network_id'],
+                        'security_groups': [],
+                        'security_group_rules': ['direction', 'security_group_id']}
 
 
 # ---- prepare_create / prepare_update ----------------------------------------------------

@@ -53,7 +53,7 @@ class ApiRouter:
             return self._only(method, 'GET', path) or self._extensions(parts[1:], context)
         if parts[0] == quotas_controller.COLLECTION and self.quotas is not None:
             return self.quotas.dispatch(request, context, parts)
-        collection = parts[0]
+        collection = self._collection_of(parts[0])
         self.ops.info(collection)  # 404 for unknown collections
         if len(parts) == 1:
             if method == 'GET':
@@ -73,6 +73,14 @@ class ApiRouter:
             raise exceptions.ResourceNotFound(path=path)
         raise exceptions.MethodNotAllowed(method=method, path=path)
 
+    def _collection_of(self, url_name):
+        """The collection a URL names: 'security-groups' is the body's 'security_groups'.
+        A collection is reachable under its URL name only."""
+        for info in self.ops.resources.values():
+            if info.url_name == url_name:
+                return info.collection
+        raise exceptions.ResourceNotFound(path=url_name)
+
     def _creatable(self, collection):
         """Collections whose members nobody creates through the API (agents) answer 405."""
         return any(spec.get('allow_post')
@@ -88,7 +96,7 @@ class ApiRouter:
         base = request.host_url + PREFIX + '/'
         return {'resources': [
             {'name': info.singular, 'collection': info.collection,
-             'links': [{'rel': 'self', 'href': base + info.collection}]}
+             'links': [{'rel': 'self', 'href': base + info.url_name}]}
             for info in self.ops.resources.values()]}
 
     @staticmethod

@@ -1,0 +1,1 @@
+"""The agents' only door to the host: commands, netlink (pyroute2) and OVSDB (ovsdbapp)."""

@@ -1,0 +1,70 @@
+"""Linux (kernel) bridges over netlink: create, delete, enslave and release devices.
+
+Used for the per-port ``qbr`` bridges of hybrid OVS plugging and the Linux bridge agent's
+``brq`` bridges. Errors come out as ip_lib's (NetlinkOperationError, NetworkDeviceNotFound).
+"""
+
+from netmgr.agent.linux import ip_lib
+
+
+class LinuxBridge:
+    """One Linux bridge, by name, in one namespace (None: the agent's own)."""
+
+    def __init__(self, name, namespace=None):
+        self.name = name
+        self.namespace = namespace
+        self.device = ip_lib.IPDevice(name, namespace)
+
+    def __repr__(self):
+        return 'LinuxBridge(%r, namespace=%r)' % (self.name, self.namespace)
+
+    def exists(self):
+        return any(link['name'] == self.name and link['kind'] == 'bridge'
+                   for link in ip_lib.list_links(self.namespace))
+
+    def create(self, mtu=None):
+        """Create the bridge (no-op if it is there), without STP or forwarding delay, up."""
+        if not self.device.exists():
+            with ip_lib._iproute(self.namespace) as ipr, \
+                    ip_lib._netlink('bridge add %s' % self.name):
+                ipr.link('add', ifname=self.name, kind='bridge', br_stp_state=0,
+                         br_forward_delay=0)
+        if mtu:
+            self.device.set_mtu(mtu)
+        self.device.set_up()
+        return self
+
+    def delete(self):
+        """Remove the bridge if it exists; its member devices stay, released."""
+        self.device.delete(if_exists=True)
+
+    def add_interface(self, interface):
+        """Enslave device ``interface`` (same namespace) to this bridge; no-op if it is."""
+        with ip_lib._iproute(self.namespace) as ipr:
+            bridge_index = self.device._index(ipr)
+            index = ip_lib.IPDevice(interface, self.namespace)._index(ipr)
+            if ipr.get_links(index)[0].get('IFLA_MASTER') == bridge_index:
+                return
+            with ip_lib._netlink('link set %s master %s' % (interface, self.name)):
+                ipr.link('set', index=index, master=bridge_index)
+
+    def delete_interface(self, interface):
+        """Release ``interface`` from this bridge; no-op if it is absent or not a member."""
+        with ip_lib._iproute(self.namespace) as ipr:
+            found = ipr.link_lookup(ifname=interface)
+            if not found or interface not in self._members(ipr):
+                return
+            with ip_lib._netlink('link set %s nomaster' % interface):
+                ipr.link('set', index=found[0], master=0)
+
+    def interfaces(self):
+        """Names of the devices enslaved to this bridge (sorted); [] if it does not exist."""
+        with ip_lib._iproute(self.namespace) as ipr:
+            return self._members(ipr)
+
+    def _members(self, ipr):
+        found = ipr.link_lookup(ifname=self.name)
+        if not found:
+            return []
+        return sorted(msg.get('IFLA_IFNAME') for msg in ipr.get_links()
+                      if msg.get('IFLA_MASTER') == found[0])

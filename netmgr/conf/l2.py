@@ -1,0 +1,147 @@
+"""[l2] options: the L2 driver, tenant network types and the segment ranges it allocates from.
+
+The option names are Neutron's (ML2 and its type drivers), so an operator's values carry over;
+the Neutron sections they lived in ([ml2], [ml2_type_vlan], ...) are accepted as old names.
+
+tenant_network_types defaults to vxlan: on one host a VXLAN segment needs no physical network
+mapping and works with both drivers (VXLAN devices exist in the lab kernel, 802.1Q
+sub-interfaces do not, so Linux bridge VLAN segments could not be wired there), while VLAN
+tenant networks need network_vlan_ranges and a bridge per physical network on every host.
+"""
+
+from oslo_config import cfg
+from oslo_config import types
+
+GROUP = 'l2'
+
+NETWORK_TYPES = ('flat', 'vlan', 'vxlan', 'local')
+DRIVERS = ('openvswitch', 'linuxbridge')
+MIN_VLAN, MAX_VLAN = 1, 4094
+MIN_VNI, MAX_VNI = 1, 2 ** 24 - 1
+PHYSNET_MAX_LEN = 64
+
+
+def _int_in(text, low, high, what):
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        raise ValueError('%r is not an integer %s' % (text, what))
+    if not low <= value <= high:
+        raise ValueError('%s %d is outside %d..%d' % (what, value, low, high))
+    return value
+
+
+def _range(first, last, low, high, what):
+    first, last = _int_in(first, low, high, what), _int_in(last, low, high, what)
+    if first > last:
+        raise ValueError('%s range %d:%d ends before it starts' % (what, first, last))
+    return first, last
+
+
+def _physnet(name):
+    name = name.strip()
+    if not name or len(name) > PHYSNET_MAX_LEN or ':' in name:
+        raise ValueError('%r is not a physical network name (1..%d characters, no ":")'
+                         % (name, PHYSNET_MAX_LEN))
+    return name
+
+
+def parse_vlan_range(text):
+    """``physnet`` -> (physnet, None); ``physnet:first:last`` -> (physnet, (first, last))."""
+    parts = str(text).strip().split(':')
+    if len(parts) == 1:
+        return _physnet(parts[0]), None
+    if len(parts) == 3:
+        return _physnet(parts[0]), _range(parts[1], parts[2], MIN_VLAN, MAX_VLAN, 'VLAN id')
+    raise ValueError('%r is neither "physnet" nor "physnet:first_vlan:last_vlan"' % str(text))
+
+
+def parse_vni_range(text):
+    """``first:last`` -> (first, last)."""
+    parts = str(text).strip().split(':')
+    if len(parts) != 2:
+        raise ValueError('%r is not "first_vni:last_vni"' % str(text))
+    return _range(parts[0], parts[1], MIN_VNI, MAX_VNI, 'VNI')
+
+
+def parse_flat_network(text):
+    text = str(text).strip()
+    return text if text == '*' else _physnet(text)
+
+
+def _checked(parse):
+    """An oslo.config item type: the text itself, once ``parse`` accepts it."""
+    def check(text):
+        parse(text)
+        return str(text).strip()
+    return check
+
+
+def _old(name, *groups):
+    return [cfg.DeprecatedOpt(name, group=group) for group in groups]
+
+
+OPTS = [
+    cfg.StrOpt('mechanism_driver', default='openvswitch', choices=DRIVERS,
+               deprecated_opts=_old('mechanism_drivers', 'ml2'),
+               help='The L2 driver the agents run: openvswitch or linuxbridge.'),
+    cfg.ListOpt('tenant_network_types', default=['vxlan'],
+                item_type=types.String(choices=NETWORK_TYPES),
+                deprecated_opts=_old('tenant_network_types', 'ml2'),
+                help='Network types for tenant networks, in order of preference; a new '
+                     'network gets a segment of the first type with a free id.'),
+    cfg.ListOpt('network_vlan_ranges', default=[], item_type=_checked(parse_vlan_range),
+                deprecated_opts=_old('network_vlan_ranges', 'ml2_type_vlan'),
+                help='"physnet:first_vlan:last_vlan" ranges for tenant VLANs, or a bare '
+                     '"physnet" that admins may use for provider VLANs only.'),
+    cfg.ListOpt('vni_ranges', default=['1:1000'], item_type=_checked(parse_vni_range),
+                deprecated_opts=_old('vni_ranges', 'ml2_type_vxlan'),
+                help='"first_vni:last_vni" ranges of VXLAN ids for tenant networks.'),
+    cfg.ListOpt('flat_networks', default=['*'], item_type=_checked(parse_flat_network),
+                deprecated_opts=_old('flat_networks', 'ml2_type_flat'),
+                help='Physical networks flat networks may use; "*" allows any, an empty '
+                     'list disables flat networks.'),
+]
+
+
+def register(conf):
+    conf.register_opts(OPTS, group=GROUP)
+
+
+def list_opts():
+    return [(GROUP, OPTS)]
+
+
+def vlan_ranges(conf):
+    """{physnet: [(first, last), ...]}; a physnet listed bare maps to an empty list."""
+    ranges = {}
+    for item in conf[GROUP].network_vlan_ranges:
+        physnet, bounds = parse_vlan_range(item)
+        ranges.setdefault(physnet, [])
+        if bounds is not None:
+            ranges[physnet].append(bounds)
+    return ranges
+
+
+def vni_ranges(conf):
+    return [parse_vni_range(item) for item in conf[GROUP].vni_ranges]
+
+
+def flat_networks(conf):
+    """(any physnet allowed, set of named physnets)."""
+    names = [parse_flat_network(item) for item in conf[GROUP].flat_networks]
+    return '*' in names, {n for n in names if n != '*'}
+
+
+def check(conf):
+    """Parse every L2 option now; a bad value raises ValueError naming the option."""
+    for name, parse in (('network_vlan_ranges', parse_vlan_range),
+                        ('vni_ranges', parse_vni_range),
+                        ('flat_networks', parse_flat_network)):
+        for item in conf[GROUP][name]:
+            try:
+                parse(item)
+            except ValueError as exc:
+                raise ValueError('Invalid [%s] %s: %s' % (GROUP, name, exc))
+    if not conf[GROUP].tenant_network_types:
+        raise ValueError('[%s] tenant_network_types must name at least one type' % GROUP)

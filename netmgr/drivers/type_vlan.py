@@ -1,0 +1,57 @@
+"""vlan: 802.1Q-tagged traffic on a physical network; tenants get ids from network_vlan_ranges."""
+
+from netmgr.conf import l2 as l2_conf
+from netmgr.drivers import segment as seg
+from netmgr import exceptions
+
+
+class VlanType:
+    network_type = seg.VLAN
+
+    def __init__(self, ranges):
+        """``ranges``: {physnet: [(first, last), ...]}; an empty list allows provider VLANs
+        on that physnet without tenant allocation."""
+        self.ranges = {physnet: list(bounds) for physnet, bounds in ranges.items()}
+
+    def validate(self, physical_network, segmentation_id):
+        if physical_network is None:
+            if segmentation_id is not None:
+                raise _invalid('provider:physical_network required for VLAN provider network')
+            return seg.Segment(self.network_type)  # any free tenant VLAN
+        if physical_network not in self.ranges:
+            raise _invalid("physical_network '%s' unknown for VLAN provider network"
+                           % physical_network)
+        if segmentation_id is None:  # a free tenant VLAN of that physnet
+            return seg.Segment(self.network_type, physical_network)
+        if not l2_conf.MIN_VLAN <= segmentation_id <= l2_conf.MAX_VLAN:
+            raise _invalid('provider:segmentation_id out of range (%d through %d)'
+                           % (l2_conf.MIN_VLAN, l2_conf.MAX_VLAN))
+        return seg.Segment(self.network_type, physical_network, segmentation_id)
+
+    def reserve(self, session, network_id, segment):
+        if segment.segmentation_id is None:
+            allocated = self.allocate(session, network_id, segment.physical_network)
+            if allocated is None:
+                raise exceptions.NoNetworkAvailable()
+            return allocated
+        if seg.is_taken(session, self.network_type, segment.physical_network,
+                        segment.segmentation_id):
+            raise exceptions.VlanIdInUse(vlan_id=segment.segmentation_id,
+                                         physical_network=segment.physical_network)
+        seg.insert(session, network_id, segment, segment.segmentation_id)
+        return segment
+
+    def allocate(self, session, network_id, physical_network=None):
+        physnets = [physical_network] if physical_network else sorted(self.ranges)
+        for physnet in physnets:
+            for first, last in self.ranges[physnet]:
+                vlan_id = seg.lowest_free(session, self.network_type, physnet, first, last)
+                if vlan_id is not None:
+                    segment = seg.Segment(self.network_type, physnet, vlan_id)
+                    seg.insert(session, network_id, segment, vlan_id)
+                    return segment
+        return None
+
+
+def _invalid(msg):
+    return exceptions.InvalidInput(error_message=msg)
