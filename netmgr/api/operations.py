@@ -39,7 +39,7 @@ class Operations:
         for name in names:
             rule = 'get_%s:%s' % (info.singular, name)
             if info.attributes[name].get('enforce_policy') and self.policy.has_rule(rule) \
-                    and not self.policy.check(context, rule, {'tenant_id': context.tenant_id}):
+                    and not self.policy.check_own(context, rule):
                 hidden.add(name)
         return [n for n in names if n not in hidden]
 

@@ -131,11 +131,15 @@ def list_rules():
             for name, check in RULE_DEFAULTS]
 
 
+OWN_CACHE_SIZE = 4096
+
+
 class PolicyEngine:
     def __init__(self, conf):
         self._enforcer = oslo_policy.Enforcer(conf)
         self._enforcer.register_defaults(list_rules())
         self._enforcer.load_rules()
+        self._own_rules, self._own_cache = None, {}
 
     def check(self, context, action, target):
         return self._enforcer.enforce(action, target, context.to_policy_values())
@@ -146,6 +150,21 @@ class PolicyEngine:
 
     def has_rule(self, action):
         return action in self._enforcer.rules
+
+    def check_own(self, context, action):
+        """The rule judged on the caller's own project: the same answer for every request of
+        the same credentials, so it is remembered until the rules change (reloaded file)."""
+        rules = self._enforcer.rules
+        if rules is not self._own_rules:
+            self._own_rules, self._own_cache = rules, {}
+        key = (action, context.user_id, context.tenant_id, context.roles, context.is_admin)
+        answer = self._own_cache.get(key)
+        if answer is None:
+            if len(self._own_cache) >= OWN_CACHE_SIZE:
+                self._own_cache.clear()
+            answer = self._own_cache[key] = bool(
+                self.check(context, action, {'tenant_id': context.tenant_id}))
+        return answer
 
     def is_default(self, action):
         """True when the operator has not overridden the rule (lists can rely on SQL scoping)."""

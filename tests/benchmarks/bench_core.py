@@ -384,7 +384,8 @@ def run_profiles(args):
             url = url or 'sqlite:///' + str(workdir / 'netmgr.sqlite')
             migration.upgrade(url)
             db = db_api.Database(url)
-            client = nm_client.Client.from_conf(nm_conf.new_conf(),
+            unlimited = {'QUOTAS.' + k: v for k, v in fixture_server.UNLIMITED_QUOTAS.items()}
+            client = nm_client.Client.from_conf(nm_conf.new_conf(**unlimited),
                                                 nm_context.admin_context('admin'), db=db)
             net = client.create_network(name='prof')
             client.create_subnet(network_id=net['id'], ip_version=4, cidr='10.0.0.0/16')
