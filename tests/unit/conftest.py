@@ -4,6 +4,7 @@ Fixture names avoid those of ``tests.fixtures.databases`` (database, db_url, db_
 """
 
 import contextlib
+import functools
 
 import pytest
 import sqlalchemy as sa
@@ -25,14 +26,29 @@ def make_conf(tmp_path):
     return make
 
 
+@functools.cache
+def _schema_template():
+    """One in-memory database with the whole schema; each test's database is a copy of it
+    (the SQLite backup API copies it in well under a millisecond; create_all takes ~15 ms)."""
+    engine = sa.create_engine('sqlite://', poolclass=sa.pool.StaticPool)
+    models.Base.metadata.create_all(engine)
+    return engine.raw_connection().driver_connection
+
+
+def new_schema_db():
+    db = db_api.Database('sqlite://')
+    with db.engine.connect() as conn:
+        _schema_template().backup(conn.connection.driver_connection)
+    return db
+
+
 @pytest.fixture
 def make_client(make_conf):
     """Client factory on its own in-memory database: ``make_client(base_mac=...)``."""
     opened = []
 
     def make(context=None, **overrides):
-        db = db_api.Database('sqlite://')
-        models.Base.metadata.create_all(db.engine)
+        db = new_schema_db()
         opened.append(db)
         return client_mod.Client.from_conf(
             make_conf(**overrides), context or ctx.admin_context(ADMIN_TENANT), db=db)
