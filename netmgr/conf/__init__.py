@@ -10,6 +10,7 @@ from netmgr.conf import api as api_conf
 from netmgr.conf import core as core_conf
 from netmgr.conf import database as database_conf
 from netmgr.conf import l2 as l2_conf
+from netmgr.conf import ovs_agent as ovs_agent_conf
 from netmgr.conf import quotas as quotas_conf
 
 CONF = cfg.CONF
@@ -21,6 +22,7 @@ def register_all(conf=CONF):
     core_conf.register(conf)
     database_conf.register(conf)
     l2_conf.register(conf)
+    ovs_agent_conf.register(conf)
     quotas_conf.register(conf)
     return conf
 

@@ -2,13 +2,14 @@
 
 import itertools
 
-from netmgr.conf import agent, api, core, database, l2, quotas
+from netmgr.conf import agent, api, core, database, l2, ovs_agent, quotas
 
 
 def list_opts():
     groups = {}
     for group, opts in itertools.chain(agent.list_opts(), api.list_opts(), core.list_opts(),
                                        database.list_opts(), l2.list_opts(),
+                                       ovs_agent.list_opts(),
                                        quotas.list_opts()):
         groups.setdefault(group, []).extend(opts)
     return [(group or 'DEFAULT', opts) for group, opts in groups.items()]

@@ -181,6 +181,25 @@ class OVSBridge:
             ofport = ofport[0] if ofport else None
         return ofport if ofport and ofport > 0 else None
 
+    def set_port_vlan(self, port, tag, other_config, txn=None):
+        """Access VLAN ``tag`` and Port.other_config of ``port`` in one change."""
+        self.ovsdb.run([self.ovsdb.api.db_set('Port', port, ('tag', int(tag)),
+                                              ('other_config', dict(other_config)))], txn)
+
+    def port_vlans(self, names):
+        """{port name: (tag or None, other_config dict)} of the existing ports ``names``."""
+        if not names:
+            return {}
+        rows = self.ovsdb.execute(self.ovsdb.api.db_list(
+            'Port', list(names), columns=['name', 'tag', 'other_config'], if_exists=True))
+        result = {}
+        for row in rows:
+            tag = row.get('tag')
+            if isinstance(tag, list):
+                tag = tag[0] if tag else None
+            result[row['name']] = (tag, dict(row.get('other_config') or {}))
+        return result
+
     def set_interface_external_ids(self, port, external_ids, txn=None):
         self.ovsdb.run([self.ovsdb.api.db_set('Interface', port,
                                               ('external_ids', dict(external_ids)))], txn)

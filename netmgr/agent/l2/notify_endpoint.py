@@ -1,0 +1,25 @@
+"""Server -> agent notifications (fanout on TOPIC_L2_AGENT), handed to the agent's queues."""
+
+import oslo_messaging
+
+from netmgr.rpc import agent_notify_api
+
+
+class L2NotifyEndpoint:
+    target = oslo_messaging.Target(version=agent_notify_api.VERSION)
+
+    def __init__(self, agent):
+        self.agent = agent
+
+    def port_update(self, context, port, network_type=None, segmentation_id=None,
+                    physical_network=None, **kwargs):
+        self.agent.port_updated(port['id'])
+
+    def port_delete(self, context, port_id, **kwargs):
+        self.agent.port_deleted(port_id)
+
+    def network_update(self, context, network, **kwargs):
+        pass        # admin state of a network is not wired by this agent
+
+    def network_delete(self, context, network_id, **kwargs):
+        self.agent.network_deleted(network_id)

@@ -1,0 +1,80 @@
+"""``netmgr-ovs-agent``: the Open vSwitch L2 agent of one host."""
+
+import logging
+import signal
+import sys
+
+from netmgr.agent.l2 import notify_endpoint
+from netmgr.agent.l2 import ovs_agent
+from netmgr.agent.l2 import ovs_bridges
+from netmgr.agent.l2 import state_reporter
+from netmgr.agent.linux import executor as agent_executor
+from netmgr.agent.linux import ovs_lib
+from netmgr.agent.linux import ovsdb_monitor
+from netmgr import conf as nm_conf
+from netmgr.conf import ovs_agent as ovs_conf
+from netmgr import constants as const
+from netmgr.rpc import plugin_api
+from netmgr.rpc import reports_api
+from netmgr.rpc import transport as rpc_transport
+
+LOG = logging.getLogger('netmgr.ovs_agent')
+
+
+def build(conf):
+    mappings = ovs_conf.parse_bridge_mappings(conf.OVS.bridge_mappings)
+    executor = agent_executor.Executor(conf.AGENT.root_helper)
+    ovsdb = ovs_lib.OVSDB(conf.OVS.ovsdb_connection, executor=executor)
+    int_br, links = ovs_bridges.setup_bridges(ovsdb, conf.OVS.integration_bridge, mappings,
+                                              conf.OVS.datapath_type)
+    transport = rpc_transport.get_transport(conf)
+    agent = ovs_agent.OVSAgent(
+        conf.host, int_br, links, plugin_api.PluginApi(transport, timeout=conf.OVS.rpc_timeout),
+        batch_window=conf.OVS.batch_window, canary_interval=conf.OVS.canary_interval,
+        ovs_config={'bridge_mappings': mappings,
+                    'integration_bridge': conf.OVS.integration_bridge,
+                    'datapath_type': conf.OVS.datapath_type})
+    return agent, transport
+
+
+def main(argv=None):
+    conf = nm_conf.register_all(nm_conf.cfg.ConfigOpts())
+    conf.register_cli_opt(nm_conf.cfg.BoolOpt('debug', short='d', default=False,
+                                              help='Log at DEBUG level.'))
+    conf(sys.argv[1:] if argv is None else argv, project='netmgr')
+    logging.basicConfig(level=logging.DEBUG if conf.debug else logging.INFO,
+                        format='%(asctime)s %(process)d %(levelname)s %(name)s %(message)s')
+    try:
+        agent, transport = build(conf)
+    except ValueError as exc:      # a bad bridge mapping: one clear line
+        LOG.error('%s', exc)
+        return 2
+    monitor = ovsdb_monitor.InterfaceMonitor(agent.interface_changed,
+                                             connection=conf.OVS.ovsdb_connection)
+    monitor.start()
+    agent.start_sync()
+    server = rpc_transport.get_server(transport, const.TOPIC_L2_AGENT, conf.host,
+                                      [notify_endpoint.L2NotifyEndpoint(agent)])
+    server.start()
+    reporter = state_reporter.StateReporter(reports_api.ReportStateAPI(transport),
+                                            agent.context, agent.state,
+                                            conf.AGENT.report_interval)
+    reporter.start()
+    signal.signal(signal.SIGTERM, lambda *_: agent.stop())
+    signal.signal(signal.SIGINT, lambda *_: agent.stop())
+    LOG.info('OVS agent of host %s running on %s', conf.host, agent.int_br.name)
+    try:
+        agent.run()
+    finally:
+        # Bridges and flows stay: traffic keeps flowing while the agent is down.
+        reporter.stop()
+        server.stop()
+        server.wait()
+        monitor.stop()
+        transport.cleanup()
+        LOG.info('OVS agent stopped')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
