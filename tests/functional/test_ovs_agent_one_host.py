@@ -65,3 +65,21 @@ def test_plugged_ports_turn_active_and_talk_only_within_their_network(netlab, se
     api.put('/v2.0/ports/%s' % port2['id'], {'port': {'admin_state_up': True}})
     wait_for(lambda: netlab.ping(ns1, '10.61.0.12'), timeout=15, message='traffic back')
     wait_for(lambda: _status(api, port2['id']) == 'ACTIVE', message='ACTIVE again')
+
+
+def test_lost_flows_are_programmed_again(netlab, server, host):
+    """What ovs-vswitchd restarting does to a bridge (every OpenFlow rule gone), done to this
+    host's br-int only: the agent notices the missing canary and programs everything again."""
+    api = server.client()
+    _name, int_br, _agent = host
+    network, _ = _net(api, cidr='10.62.0.0/24')
+    port1, ns1 = boot(netlab, api, host, network, '10.62.0.11')
+    port2, _ns2 = boot(netlab, api, host, network, '10.62.0.12')
+    for port in (port1, port2):
+        wait_for(lambda p=port: _status(api, p['id']) == 'ACTIVE', message='ACTIVE')
+    assert netlab.ping_within(ns1, '10.62.0.12')
+
+    netlab.executor.execute(['ovs-ofctl', 'del-flows', int_br.name])
+    wait_for(lambda: 'table=23' in netlab.executor.execute(
+        ['ovs-ofctl', 'dump-flows', int_br.name]), timeout=15, message='canary back')
+    assert netlab.ping_within(ns1, '10.62.0.12')
