@@ -11,6 +11,7 @@ from netmgr.agent.l2 import state_reporter
 from netmgr.agent.linux import executor as agent_executor
 from netmgr.agent.linux import ovs_lib
 from netmgr.agent.linux import ovsdb_monitor
+from netmgr.cmd import startup
 from netmgr import conf as nm_conf
 from netmgr.conf import ovs_agent as ovs_conf
 from netmgr import constants as const
@@ -38,12 +39,7 @@ def build(conf):
 
 
 def main(argv=None):
-    conf = nm_conf.register_all(nm_conf.cfg.ConfigOpts())
-    conf.register_cli_opt(nm_conf.cfg.BoolOpt('debug', short='d', default=False,
-                                              help='Log at DEBUG level.'))
-    conf(sys.argv[1:] if argv is None else argv, project='netmgr')
-    logging.basicConfig(level=logging.DEBUG if conf.debug else logging.INFO,
-                        format='%(asctime)s %(process)d %(levelname)s %(name)s %(message)s')
+    conf = startup.load_config(nm_conf.cfg.ConfigOpts(), argv)
     try:
         agent, transport = build(conf)
     except ValueError as exc:      # a bad bridge mapping: one clear line

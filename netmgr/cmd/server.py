@@ -20,6 +20,7 @@ from netmgr import exceptions  # noqa: E402
 from netmgr.rpc import transport as rpc_transport  # noqa: E402
 from netmgr.services import notifier  # noqa: E402
 from netmgr.services import rpc_server  # noqa: E402
+from netmgr.cmd import startup  # noqa: E402
 
 LOG = logging.getLogger('netmgr.server')
 
@@ -38,12 +39,7 @@ def build_worker(conf):
 
 
 def main(argv=None):
-    conf = nm_conf.register_all(nm_conf.CONF)
-    conf.register_cli_opt(nm_conf.cfg.BoolOpt('debug', short='d', default=False,
-                                              help='Log at DEBUG level.'))
-    conf(sys.argv[1:] if argv is None else argv, project='netmgr')
-    logging.basicConfig(level=logging.DEBUG if conf.debug else logging.INFO,
-                        format='%(asctime)s %(process)d %(levelname)s %(name)s %(message)s')
+    conf = startup.load_config(nm_conf.CONF, argv)
     try:
         l2_loader.build(conf)   # every [l2] value parsed now: one clear line, no traceback
     except ValueError as exc:

@@ -36,13 +36,12 @@ class PortBindings(extensions.AttributeExtension):
         self._store(session, resource, host, vnic_type, profile, insert=True)
 
     def update(self, session, context, resource, data):
-        current = self._load(session, [resource['id']]).get(resource['id'], _unbound())
+        stored = self._load(session, [resource['id']]).get(resource['id'])
+        current = stored or _unbound()
         host = data.get(pb.HOST_ID, current[pb.HOST_ID]) or ''
         vnic_type = data.get(pb.VNIC_TYPE, current[pb.VNIC_TYPE]) or pb.VNIC_NORMAL
         profile = data.get(pb.PROFILE, current[pb.PROFILE]) or {}
-        exists = session.execute(sa.select(BINDINGS.c.port_id).where(
-            BINDINGS.c.port_id == resource['id'])).first() is not None
-        self._store(session, resource, host, vnic_type, profile, insert=not exists)
+        self._store(session, resource, host, vnic_type, profile, insert=stored is None)
 
     def _store(self, session, resource, host, vnic_type, profile, insert):
         if host:

@@ -4,45 +4,15 @@ each other, on different networks they do not; admin_state_up cuts and restores 
 
 import pytest
 
-from tests.fixtures.agents import wait_for
+from tests.fixtures.agents import boot, port_status as _status, wait_for
 from tests.functional.rest_helpers import _net
 
 pytestmark = pytest.mark.functional
 
-VLAN_RANGE = 'physnet1:100:199'
-
 
 @pytest.fixture(scope='module')
-def server(module_server_factory, rpc_options):
-    return module_server_factory(
-        'ovs-one-host', api_workers=1, **rpc_options,
-        sections={'l2': {'tenant_network_types': 'vlan', 'network_vlan_ranges': VLAN_RANGE}})
-
-
-@pytest.fixture
-def host(netlab, agent_factory, rpc_options, server):
-    int_br, phys_br = netlab.bridge(), netlab.bridge()
-    name = netlab.prefix + '-h1'
-    agent = agent_factory(name, int_br.name, {'physnet1': phys_br.name}, rpc_options)
-    wait_for(lambda: server.client().list('agents', {'host': name}), message='agent report')
-    return name, int_br, agent
-
-
-def _status(api, port_id):
-    return api.show('port', port_id)['status']
-
-
-def boot(netlab, api, host, network, ip):
-    """A port bound to ``host`` and an 'instance' namespace plugged like nova's OVS VIF."""
-    name, int_br, _ = host
-    port = api.create('port', network_id=network['id'], **{'binding:host_id': name})
-    ns = netlab.namespace()
-    veth = netlab.veth_into(ns, int_br, address=ip + '/24', external_ids={
-        'iface-id': port['id'], 'attached-mac': port['mac_address'], 'vm-uuid': ns,
-        'iface-status': 'active'})
-    netlab.executor.execute(['ip', 'link', 'set', veth.inner, 'address',
-                             port['mac_address']], namespace=ns)
-    return port, ns
+def server(vlan_rpc_server):
+    return vlan_rpc_server
 
 
 def test_plugged_ports_turn_active_and_talk_only_within_their_network(netlab, server, host):

@@ -8,11 +8,9 @@ import time
 
 import pytest
 
-from tests.fixtures.agents import wait_for
+from tests.fixtures.agents import boot, port_status as _status, wait_for
 from tests.fixtures import rabbit
 from tests.functional.rest_helpers import _net
-from tests.functional.test_ovs_agent_one_host import _status, boot
-from tests.functional.test_ovs_agent_one_host import host, server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.functional
 
@@ -21,8 +19,8 @@ def _rabbitmqctl(verb):
     subprocess.run(['rabbitmqctl', verb], check=True, capture_output=True, timeout=60)
 
 
-def test_agent_and_server_survive_a_rabbitmq_restart(netlab, server, host):  # noqa: F811
-    api = server.client()
+def test_agent_and_server_survive_a_rabbitmq_restart(netlab, vlan_rpc_server, host):
+    api = vlan_rpc_server.client()
     net, _ = _net(api, cidr='10.64.0.0/24')
     first, ns1 = boot(netlab, api, host, net, '10.64.0.11')
     wait_for(lambda: _status(api, first['id']) == 'ACTIVE', message='ACTIVE')

@@ -7,37 +7,27 @@ import threading
 
 import pytest
 
-from tests.fixtures.agents import wait_for
+from tests.fixtures.agents import boot, port_status as _status, simulated_host, wait_for
 from tests.functional.rest_helpers import _net
-from tests.functional.test_ovs_agent_one_host import _status, boot
 
 pytestmark = pytest.mark.functional
 
 
 @pytest.fixture(scope='module')
-def server(module_server_factory, rpc_options):
-    return module_server_factory(
-        'ovs-two-hosts', api_workers=1, **rpc_options,
-        sections={'l2': {'tenant_network_types': 'vlan',
-                         'network_vlan_ranges': 'physnet1:100:199'}})
+def server(vlan_rpc_server):
+    return vlan_rpc_server
 
 
 @pytest.fixture
 def hosts(netlab, agent_factory, rpc_options, server):
-    made = []
-    for number in (1, 2):
-        int_br, phys_br = netlab.bridge(), netlab.bridge()
-        name = '%s-h%d' % (netlab.prefix, number)
-        agent = agent_factory(name, int_br.name, {'physnet1': phys_br.name}, rpc_options)
-        made.append(((name, int_br, agent), phys_br))
-    (_, phys1), (_, phys2) = made
+    """Two hosts whose physical bridges are joined by a prefixed patch pair (the switch)."""
+    (host1, phys1), (host2, phys2) = [
+        simulated_host(netlab, agent_factory, rpc_options, server, number)
+        for number in (1, 2)]
     a, b = netlab.prefix + 'sw1', netlab.prefix + 'sw2'
     phys1.add_patch_port(a, b)
     phys2.add_patch_port(b, a)
-    for (name, _, _), _ in made:
-        wait_for(lambda n=name: server.client().list('agents', {'host': n}),
-                 message='agent report')
-    return [host for host, _ in made]
+    return [host1, host2]
 
 
 def _active(api, *ports):
