@@ -45,6 +45,8 @@ TOPIC_REPORTS = 'netmgr-reports'
 TOPIC_L2_AGENT = 'netmgr-l2-agent'
 TOPIC_DHCP_AGENT = 'netmgr-dhcp-agent'
 TOPIC_L3_AGENT = 'netmgr-l3-agent'
+TOPIC_DHCP_PLUGIN = 'netmgr-dhcp-plugin'
+TOPIC_L3_PLUGIN = 'netmgr-l3-plugin'
 CONTROL_EXCHANGE = 'netmgr'
 
 # Agent types as Neutron names them (clients filter on these strings).

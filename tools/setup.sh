@@ -49,8 +49,8 @@ apt_install() {
     apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends $missing 9>&-
 }
 
-PACKAGES=(openvswitch-switch dnsmasq-base iptables iproute2 ethtool iputils-ping busybox
-          conntrack mariadb-client postgresql-client)
+PACKAGES=(openvswitch-switch dnsmasq-base dnsmasq-utils iptables iproute2 ethtool iputils-ping
+          iputils-arping busybox conntrack mariadb-client postgresql-client)
 # The project's python3 may be pyenv's, which carries venv; Debian's needs python3-venv.
 if ! [ -x "$VENV/bin/python" ] && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
     PACKAGES+=(python3-venv)
@@ -175,4 +175,27 @@ if [ "$(cat "$STAMP" 2>/dev/null || true)" != "$want" ] || ! [ -x "$VENV/bin/pyt
     echo "$want" >"$STAMP"
 fi
 log "virtualenv ready: $VENV"
+
+# Nova, unmodified, in a virtualenv of its own (its pins would break netmgr's): used only by
+# tests/functional/test_real_nova.py, which skips without it. NETMGR_SETUP_NOVA=0 leaves it out.
+NOVA_VENV="$REPO/.venv-nova"
+NOVA_CONSTRAINTS="$REPO/tests/functional/real_nova/constraints.txt"
+NOVA_STAMP="$NOVA_VENV/.netmgr-setup.stamp"
+if [ "${NETMGR_SETUP_NOVA:-1}" != 0 ] && [ -f "$NOVA_CONSTRAINTS" ]; then
+    want="$(sha256sum "$NOVA_CONSTRAINTS" | cut -d' ' -f1)"
+    if [ "$(cat "$NOVA_STAMP" 2>/dev/null || true)" != "$want" ]; then
+        log "installing nova into $NOVA_VENV (about a minute)"
+        [ -x "$NOVA_VENV/bin/python" ] || python3 -m venv "$NOVA_VENV"
+        rm -f "$NOVA_STAMP"
+        if "$NOVA_VENV/bin/python" -m pip install -q -c "$NOVA_CONSTRAINTS" nova \
+                2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); then
+            echo "$want" >"$NOVA_STAMP"
+        else
+            log "WARNING: nova did not install; test_real_nova.py will skip"
+        fi
+    fi
+    if [ -f "$NOVA_STAMP" ]; then
+        log "nova virtualenv ready: $NOVA_VENV"
+    fi
+fi
 log "done"

@@ -115,7 +115,11 @@ class Operations:
         items = []
         for raw in raw_items:
             item = attributes.prepare_create(info.attributes, raw)
-            given = [k for k in raw if raw[k] is not ATTR_NOT_SPECIFIED]
+            # As Neutron: a value equal to the attribute's default is not a choice to police
+            # (a tenant may send floating_ip_address: null).
+            given = [k for k in raw if raw[k] is not ATTR_NOT_SPECIFIED and not (
+                'default' in info.attributes.get(k, {}) and
+                item.get(k) == info.attributes[k]['default'])]
             self._set_tenant(context, item)
             target = dict(item, **self._network_facts(context, item))
             target.update(self._device_facts(item))

@@ -8,6 +8,7 @@ from netmgr.api.definitions import allowed_address_pairs
 from netmgr.api.definitions import external_net
 from netmgr.api.definitions import floatingip
 from netmgr.api.definitions import network
+from netmgr.api.definitions import network_mtu
 from netmgr.api.definitions import port
 from netmgr.api.definitions import port_security
 from netmgr.api.definitions import portbindings
@@ -23,7 +24,7 @@ CORE = (network, subnet, port)
 # module whose EXTENSION is None adds a further collection to an extension listed elsewhere
 # (floatingips belong to 'router').
 EXTENSIONS = (external_net, router, floatingip, agent, securitygroup, securitygroup_rule,
-              port_security, allowed_address_pairs, provider_net, portbindings)
+              port_security, allowed_address_pairs, provider_net, portbindings, network_mtu)
 
 
 @dataclasses.dataclass(frozen=True)

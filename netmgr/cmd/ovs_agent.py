@@ -1,22 +1,20 @@
 """``netmgr-ovs-agent``: the Open vSwitch L2 agent of one host."""
 
 import logging
-import signal
 import sys
 
 from netmgr.agent.l2 import notify_endpoint
 from netmgr.agent.l2 import ovs_agent
 from netmgr.agent.l2 import ovs_bridges
-from netmgr.agent.l2 import state_reporter
 from netmgr.agent.linux import executor as agent_executor
 from netmgr.agent.linux import ovs_lib
 from netmgr.agent.linux import ovsdb_monitor
+from netmgr.cmd import agent_service
 from netmgr.cmd import startup
 from netmgr import conf as nm_conf
 from netmgr.conf import ovs_agent as ovs_conf
 from netmgr import constants as const
 from netmgr.rpc import plugin_api
-from netmgr.rpc import reports_api
 from netmgr.rpc import transport as rpc_transport
 
 LOG = logging.getLogger('netmgr.ovs_agent')
@@ -49,27 +47,9 @@ def main(argv=None):
                                              connection=conf.OVS.ovsdb_connection)
     monitor.start()
     agent.start_sync()
-    server = rpc_transport.get_server(transport, const.TOPIC_L2_AGENT, conf.host,
-                                      [notify_endpoint.L2NotifyEndpoint(agent)])
-    server.start()
-    reporter = state_reporter.StateReporter(reports_api.ReportStateAPI(transport),
-                                            agent.context, agent.state,
-                                            conf.AGENT.report_interval)
-    reporter.start()
-    signal.signal(signal.SIGTERM, lambda *_: agent.stop())
-    signal.signal(signal.SIGINT, lambda *_: agent.stop())
-    LOG.info('OVS agent of host %s running on %s', conf.host, agent.int_br.name)
-    try:
-        agent.run()
-    finally:
-        # Bridges and flows stay: traffic keeps flowing while the agent is down.
-        reporter.stop()
-        server.stop()
-        server.wait()
-        monitor.stop()
-        transport.cleanup()
-        LOG.info('OVS agent stopped')
-    return 0
+    return agent_service.run(conf, agent, transport, const.TOPIC_L2_AGENT,
+                             notify_endpoint.L2NotifyEndpoint(agent),
+                             'OVS agent on %s' % agent.int_br.name, on_stop=[monitor.stop])
 
 
 if __name__ == '__main__':

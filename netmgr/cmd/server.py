@@ -5,6 +5,7 @@ import eventlet
 eventlet.monkey_patch()
 
 import functools  # noqa: E402
+import gc  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
@@ -26,8 +27,18 @@ LOG = logging.getLogger('netmgr.server')
 
 
 def build_worker(conf):
-    """One worker's app; with rpc_enabled it also serves agent RPC on the same services. The
-    RPC server starts in its own (green) thread so the API answers while RabbitMQ is away."""
+    """One worker's app; with rpc_enabled it also serves agent RPC on the same services."""
+    app = _build_app(conf)
+    # What lives as long as the worker (modules, the app, the ORM metadata) leaves the
+    # collector's generations: a request making thousands of rows triggers full collections,
+    # which then scan only that request's objects.
+    gc.freeze()
+    return app
+
+
+def _build_app(conf):
+    """The RPC server starts in its own (green) thread so the API answers while RabbitMQ is
+    away."""
     if not conf.rpc_enabled:
         return wsgi_app.build_app(conf)
     transport = rpc_transport.get_transport(conf)

@@ -9,7 +9,10 @@ from netmgr.conf import agent as agent_conf
 from netmgr.conf import api as api_conf
 from netmgr.conf import core as core_conf
 from netmgr.conf import database as database_conf
+from netmgr.conf import dhcp_agent as dhcp_agent_conf
 from netmgr.conf import l2 as l2_conf
+from netmgr.conf import l3_agent as l3_agent_conf
+from netmgr.conf import linuxbridge_agent as linuxbridge_agent_conf
 from netmgr.conf import ovs_agent as ovs_agent_conf
 from netmgr.conf import quotas as quotas_conf
 
@@ -21,7 +24,10 @@ def register_all(conf=CONF):
     api_conf.register(conf)
     core_conf.register(conf)
     database_conf.register(conf)
+    dhcp_agent_conf.register(conf)
     l2_conf.register(conf)
+    l3_agent_conf.register(conf)
+    linuxbridge_agent_conf.register(conf)
     ovs_agent_conf.register(conf)
     quotas_conf.register(conf)
     return conf

@@ -19,6 +19,9 @@ OPTS = [
                help='Maximum host routes per subnet.'),
     cfg.IntOpt('max_fixed_ips_per_port', default=10,
                help='Maximum fixed IPs per port.'),
+    cfg.IntOpt('global_physnet_mtu', default=1500, min=68,
+               help='MTU of the physical networks; a network\'s mtu is this less its '
+                    'encapsulation overhead (VXLAN: 50).'),
     cfg.IntOpt('max_allowed_address_pair', default=10,
                help='Maximum allowed address pairs per port.'),
 ]

@@ -3,11 +3,17 @@
 import itertools
 
 from netmgr.conf import agent, api, core, database, l2, ovs_agent, quotas
+from netmgr.conf import dhcp_agent
+from netmgr.conf import l3_agent
+from netmgr.conf import linuxbridge_agent
 
 
 def list_opts():
     groups = {}
     for group, opts in itertools.chain(agent.list_opts(), api.list_opts(), core.list_opts(),
+                                       dhcp_agent.list_opts(),
+                                       l3_agent.list_opts(),
+                                       linuxbridge_agent.list_opts(),
                                        database.list_opts(), l2.list_opts(),
                                        ovs_agent.list_opts(),
                                        quotas.list_opts()):

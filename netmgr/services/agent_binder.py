@@ -40,5 +40,7 @@ class AgentBinder:
                 details = dict(self.driver.vif_details(port['network_id'], segment))
                 details.update({k: configurations[k] for k in self.AGENT_DETAILS
                                 if k in configurations})
+                if configurations.get('integration_bridge'):   # the agent's own br-int
+                    details['bridge_name'] = configurations['integration_bridge']
                 return self.driver.vif_type, details
         return failed

@@ -51,13 +51,14 @@ class AllowedAddressPairs(extensions.AttributeExtension):
         session.execute(PAIRS.delete().where(PAIRS.c.port_id == resource['id']))
         self._store(session, resource, data[PAIRS_ATTR])
 
-    def extend(self, session, resources):
+    def extend(self, session, resources, ids):
         found = {}
-        for row in session.execute(sa.select(PAIRS).where(
-                PAIRS.c.port_id.in_([r['id'] for r in resources]))
-                .order_by(PAIRS.c.ip_address, PAIRS.c.mac_address)).mappings():
-            found.setdefault(row['port_id'], []).append(
-                {'ip_address': row['ip_address'], 'mac_address': row['mac_address']})
+        for port_id, ip_address, mac_address in session.execute(
+                sa.select(PAIRS.c.port_id, PAIRS.c.ip_address, PAIRS.c.mac_address)
+                .where(PAIRS.c.port_id.in_(ids))
+                .order_by(PAIRS.c.ip_address, PAIRS.c.mac_address)):
+            found.setdefault(port_id, []).append({'ip_address': ip_address,
+                                                  'mac_address': mac_address})
         for resource in resources:
             resource[PAIRS_ATTR] = found.get(resource['id'], [])
 

@@ -9,6 +9,7 @@ from netmgr.services import allowed_address_pairs
 from netmgr.services import external_net
 from netmgr.services import devices
 from netmgr.services import floatingips
+from netmgr.services import network_mtu
 from netmgr.services import networks
 from netmgr.services import port_binding
 from netmgr.services import port_secgroups
@@ -32,15 +33,18 @@ class CoreServices:
         self.ipam = ipam or db_backend.DbIpamBackend()
         retries = conf.database.api_retries
         self.quotas = quotas.QuotaService(db, conf, policy=policy, retries=retries)
-        self.subnets = subnets.SubnetService(db, self.ipam, conf, retries,
-                                             quotas=self.quotas)
         self.l2_driver = l2_loader.build(conf)
         self.notifier = notifier_factory(db, self.l2_driver) if notifier_factory else None
+        self.subnets = subnets.SubnetService(db, self.ipam, conf, retries,
+                                             quotas=self.quotas, notifier=self.notifier)
         self.agents = agents.AgentService(db, conf, retries)
         self.networks = networks.NetworkService(
             db, self.subnets, retries, extensions=[external_net.ExternalNetworks(),
                                                    port_security.NetworkPortSecurity(),
-                                                   provider_net.ProviderNetworks(self.l2_driver)],
+                                                   provider_net.ProviderNetworks(self.l2_driver),
+                                                   # after provider: it reads the type
+                                                   network_mtu.NetworkMtu(
+                                                       conf.global_physnet_mtu)],
             quotas=self.quotas, notifier=self.notifier)
         macs = ipam_mac.MacGenerator(conf.base_mac, conf.mac_ranges)
         # Port security first: the security group and address pair extensions read it.
@@ -57,9 +61,11 @@ class CoreServices:
         self.security_group_rules = security_group_rules.SecurityGroupRuleService(
             db, retries, self.quotas)
         self.routers = routers.RouterService(db, self.ports, self.subnets, retries,
-                                             quotas=self.quotas, policy=policy)
+                                             quotas=self.quotas, policy=policy,
+                                             notifier=self.notifier)
         self.floatingips = floatingips.FloatingIPService(db, self.ports, retries,
-                                                         quotas=self.quotas)
+                                                         quotas=self.quotas,
+                                                         notifier=self.notifier)
 
     def by_collection(self):
         return {s.collection: s for s in (self.networks, self.subnets, self.ports,

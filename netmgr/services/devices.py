@@ -15,6 +15,8 @@ from netmgr.services import rows
 
 PORTS = models.Port.__table__
 BINDINGS = agent_models.PortBinding.__table__
+# Length of the port id part of a Linux bridge tap name.
+TAP_ID_LEN = 11
 # Port attributes an agent gets, beside the segment.
 DETAIL_KEYS = ('mac_address', 'admin_state_up', 'network_id', 'fixed_ips', 'device_owner',
                'device_id', 'port_security_enabled', 'security_groups',
@@ -30,25 +32,44 @@ class DeviceService:
         self._admin = nm_context.admin_context()
 
     def details(self, devices, host):
-        """[details] in the order of ``devices`` (port ids)."""
+        """[details] in the order of ``devices``: port ids, or the 11-character id prefixes
+        that Linux bridge taps are named by (tap<port-id[:11]>), resolved among the ports bound
+        to ``host``; 'port_id' is always the full id."""
         devices = list(devices)
-        query = listing.ListQuery(filters={'id': list(set(devices))}) if devices else None
+        port_ids = self._resolve_prefixes(devices, host)
+        ids = list(set(port_ids.values()))
+        query = listing.ListQuery(filters={'id': ids}) if ids else None
         found = {p['id']: p for p in self.ports.list(self._admin, query)} if query else {}
         with self.db.reader() as session:
             segments = self.driver.segments_for_networks(
                 session, list({p['network_id'] for p in found.values()}))
         result = []
         for device in devices:
-            port = found.get(device)
+            port = found.get(port_ids[device])
             segment = segments.get(port['network_id']) if port else None
             if port is None or port.get(pb.HOST_ID) != host or segment is None:
                 result.append({'device': device})
                 continue
-            entry = {'device': device, 'port_id': device}
+            entry = {'device': device, 'port_id': port['id']}
             entry.update({k: port.get(k) for k in DETAIL_KEYS})
             entry.update(segment.as_dict())
             result.append(entry)
         return result
+
+    def _resolve_prefixes(self, devices, host):
+        """{device: port id}: a TAP_ID_LEN-character device is the prefix of exactly one
+        port bound to ``host``, or stays as it is (unknown)."""
+        prefixes = {d for d in devices if len(d) == TAP_ID_LEN}
+        resolved = {}
+        if prefixes:
+            with self.db.reader() as session:
+                for (port_id,) in session.execute(
+                        sa.select(BINDINGS.c.port_id).where(
+                            BINDINGS.c.host == host,
+                            sa.func.substr(BINDINGS.c.port_id, 1, TAP_ID_LEN).in_(prefixes))):
+                    prefix = port_id[:TAP_ID_LEN]
+                    resolved[prefix] = None if prefix in resolved else port_id
+        return {d: resolved.get(d) or d for d in devices}
 
     def set_status(self, devices, host, status):
         """Set the status of those ``devices`` bound to ``host``; returns (done, failed):

@@ -25,8 +25,13 @@ class AttributeExtension(abc.ABC):
         """Apply the attributes present in ``data`` to an existing resource."""
 
     @abc.abstractmethod
-    def extend(self, session, resources):
-        """Add this extension's attributes to a batch of resource dicts (one query)."""
+    def extend(self, session, resources, ids):
+        """Add this extension's attributes to a batch of resource dicts (one query).
+
+        ``ids`` is what ``column.in_()`` takes to select the batch's rows: the resources' ids,
+        or for a big page the page's own id query. Iterate the result rather than holding it
+        (``.all()``): thousands of live rows make the garbage collector run full collections
+        far more often, which can cost more than the query."""
 
     @abc.abstractmethod
     def filter(self, name, values):
@@ -62,10 +67,14 @@ class ExtensionSet:
             if any(name in data for name in ext.attributes):
                 ext.update(session, context, resource, data)
 
-    def extend(self, session, resources):
+    def extend(self, session, resources, ids=None):
+        """Add every extension's attributes to ``resources``; ``ids`` as in
+        AttributeExtension.extend (by default the resources' ids)."""
         if resources:
+            if ids is None:
+                ids = [r['id'] for r in resources]
             for ext in self.extensions:
-                ext.extend(session, resources)
+                ext.extend(session, resources, ids)
         return resources
 
     def split_filters(self, filters):

@@ -45,8 +45,7 @@ class ExternalNetworks(extensions.AttributeExtension):
         return session.execute(sa.select(EXTERNAL.c.network_id).where(
             EXTERNAL.c.network_id == network_id)).first() is not None
 
-    def extend(self, session, resources):
-        ids = [r['id'] for r in resources]
+    def extend(self, session, resources, ids):
         external = {network_id for (network_id,) in session.execute(
             sa.select(EXTERNAL.c.network_id).where(EXTERNAL.c.network_id.in_(ids)))}
         for resource in resources:

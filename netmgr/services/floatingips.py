@@ -14,6 +14,7 @@ from netmgr import exceptions
 from netmgr.services import floatingip_association
 from netmgr.services import interface
 from netmgr.services import networks
+from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 
 FIPS = l3_models.FloatingIP.__table__
@@ -54,8 +55,9 @@ def _status_filter(values):
 class FloatingIPService(interface.ResourceService):
     collection = 'floatingips'
 
-    def __init__(self, db, port_service, retries=20, quotas=None):
+    def __init__(self, db, port_service, retries=20, quotas=None, notifier=None):
         self.db = db
+        self.notifier = notifier or notifier_mod.NullNotifier()
         self.ports = port_service
         self.quotas = quotas
         self.associations = floatingip_association.Associations(port_service)
@@ -93,6 +95,11 @@ class FloatingIPService(interface.ResourceService):
         row = session.execute(sa.select(FIPS).where(FIPS.c.id == fip_id)).mappings().one()
         assoc = self.associations.of(session, ASSOC.c.floatingip_id == fip_id).get(fip_id)
         return self._to_dict(row, assoc)
+
+    def _router_of(self, session, fip_id):
+        """The router the floating IP goes through now, or None (one query)."""
+        assoc = self.associations.of(session, ASSOC.c.floatingip_id == fip_id).get(fip_id)
+        return assoc['router_id'] if assoc else None
 
     def get(self, context, fip_id):
         with self.db.reader() as session:
@@ -138,7 +145,9 @@ class FloatingIPService(interface.ResourceService):
                 if self.quotas is not None:  # first: see QuotaService.check
                     self.quotas.check_items(session, 'floatingip', items)
                 return [self._create(session, context, item) for item in items]
-        return run()
+        created = run()
+        self.notifier.routers_updated(context, [f['router_id'] for f in created])
+        return created
 
     def _check_network(self, session, context, network_id):
         network = session.execute(sa.select(NETWORKS.c.id).where(
@@ -207,6 +216,7 @@ class FloatingIPService(interface.ResourceService):
         def run():
             with self.db.writer() as session:
                 row = self.get_row(session, context, fip_id, lock=True)
+                before = self._router_of(session, fip_id)
                 if port_id is None:
                     self.associations.disassociate(session, fip_id)
                     values['status'] = STATUS_DOWN
@@ -216,15 +226,20 @@ class FloatingIPService(interface.ResourceService):
                     values['status'] = STATUS_ACTIVE
                 session.execute(FIPS.update().where(FIPS.c.id == fip_id)
                                 .values(updated_at=rows.utcnow(), **values))
-                return self._load(session, fip_id)
-        return run()
+                return self._load(session, fip_id), before
+        fip, before = run()
+        self.notifier.routers_updated(context, [before, fip['router_id']])
+        return fip
 
     def delete(self, context, fip_id):
         @self._retry
         def run():
             with self.db.writer() as session:
                 row = self.get_row(session, context, fip_id, lock=True)
+                router_id = self._router_of(session, fip_id)
                 self.associations.disassociate(session, fip_id)
                 session.execute(FIPS.delete().where(FIPS.c.id == fip_id))
                 self.ports.delete_rows(session, row['floating_port_id'])
-        run()
+                return router_id
+        router_id = run()
+        self.notifier.routers_updated(context, [router_id])

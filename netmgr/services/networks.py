@@ -95,9 +95,10 @@ class NetworkService(interface.ResourceService):
                 skip=[n for n in query.filters if self.extensions.owns(n)])
             if not found:
                 return []
-            ids = self._subnet_ids(session, listing.page_ids(NETWORKS, found, stmt))
+            page = listing.page_ids(NETWORKS, found, stmt)
+            ids = self._subnet_ids(session, page)
             return self.extensions.extend(
-                session, [self._to_dict(r, ids.get(r['id'], [])) for r in found])
+                session, [self._to_dict(r, ids.get(r['id'], [])) for r in found], page)
 
     # ---- writes --------------------------------------------------------------------------
 
@@ -122,7 +123,10 @@ class NetworkService(interface.ResourceService):
                 if self.quotas is not None:  # first: see QuotaService.check
                     self.quotas.check_items(session, 'network', items)
                 return [self._insert(session, context, item) for item in items]
-        return run()
+        created = run()
+        for network in created:
+            self.notifier.network_created(context, network)
+        return created
 
     def update(self, context, network_id, data):
         @self._retry

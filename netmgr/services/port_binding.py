@@ -16,6 +16,11 @@ BINDINGS = agent_models.PortBinding.__table__
 PORTS = models.Port.__table__
 
 
+def _from_json(text):
+    # Most ports have an empty profile (and unbound ones empty details): skip the parser.
+    return {} if text == '{}' else json.loads(text)
+
+
 def _unbound():
     return {pb.HOST_ID: '', pb.VIF_TYPE: pb.VIF_TYPE_UNBOUND, pb.VIF_DETAILS: {},
             pb.VNIC_TYPE: pb.VNIC_NORMAL, pb.PROFILE: {}}
@@ -60,20 +65,27 @@ class PortBindings(extensions.AttributeExtension):
                          pb.VNIC_TYPE: vnic_type, pb.PROFILE: profile})
 
     @staticmethod
-    def _load(session, port_ids):
-        found = {}
-        for row in session.execute(sa.select(BINDINGS).where(
-                BINDINGS.c.port_id.in_(port_ids))).mappings():
-            found[row['port_id']] = {
-                pb.HOST_ID: row['host'], pb.VIF_TYPE: row['vif_type'],
-                pb.VIF_DETAILS: json.loads(row['vif_details']),
-                pb.VNIC_TYPE: row['vnic_type'], pb.PROFILE: json.loads(row['profile'])}
-        return found
+    def _rows(session, port_ids):
+        """(port id, binding attributes) of the ports that have a binding row."""
+        for port_id, host, vif_type, details, vnic_type, profile in session.execute(
+                sa.select(BINDINGS.c.port_id, BINDINGS.c.host, BINDINGS.c.vif_type,
+                          BINDINGS.c.vif_details, BINDINGS.c.vnic_type, BINDINGS.c.profile)
+                .where(BINDINGS.c.port_id.in_(port_ids))):
+            yield port_id, {pb.HOST_ID: host, pb.VIF_TYPE: vif_type,
+                            pb.VIF_DETAILS: _from_json(details), pb.VNIC_TYPE: vnic_type,
+                            pb.PROFILE: _from_json(profile)}
 
-    def extend(self, session, resources):
-        found = self._load(session, [r['id'] for r in resources])
+    @classmethod
+    def _load(cls, session, port_ids):
+        return dict(cls._rows(session, port_ids))
+
+    def extend(self, session, resources, ids):
+        by_id = {r['id']: r for r in resources}
+        for port_id, attributes in self._rows(session, ids):
+            by_id[port_id].update(attributes)
         for resource in resources:
-            resource.update(found.get(resource['id']) or _unbound())
+            if pb.HOST_ID not in resource:   # no binding row
+                resource.update(_unbound())
 
     def filter(self, name, values):
         column = {pb.HOST_ID: BINDINGS.c.host, pb.VNIC_TYPE: BINDINGS.c.vnic_type}[name]

@@ -52,11 +52,11 @@ class PortSecurityGroups(extensions.AttributeExtension):
         self._bind(session, resource['id'], group_ids)
         resource[SG] = sorted(group_ids)
 
-    def extend(self, session, resources):
+    def extend(self, session, resources, ids):
         found = {}
         for port_id, group_id in session.execute(
                 sa.select(BINDINGS.c.port_id, BINDINGS.c.security_group_id)
-                .where(BINDINGS.c.port_id.in_([r['id'] for r in resources]))
+                .where(BINDINGS.c.port_id.in_(ids))
                 .order_by(BINDINGS.c.security_group_id)):
             found.setdefault(port_id, []).append(group_id)
         for resource in resources:

@@ -26,6 +26,14 @@ def _values(session, table, key_column, ids):
                                 .where(key_column.in_(ids))).all())
 
 
+def _disabled(session, table, key_column, ids):
+    """The keys among ``ids`` with port security off: only those rows are read, since a
+    resource without a row, or with a row saying on, has it on."""
+    return {key for (key,) in session.execute(
+        sa.select(key_column).where(key_column.in_(ids),
+                                    table.c.port_security_enabled.is_(False)))}
+
+
 def _store(session, table, key_column, key, enabled):
     updated = session.execute(table.update().where(key_column == key)
                               .values(port_security_enabled=enabled)).rowcount
@@ -67,11 +75,10 @@ class NetworkPortSecurity(extensions.AttributeExtension):
         _store(session, NETWORK_SEC, NETWORK_SEC.c.network_id, resource['id'], data[PS])
         resource[PS] = data[PS]
 
-    def extend(self, session, resources):
-        found = _values(session, NETWORK_SEC, NETWORK_SEC.c.network_id,
-                        [r['id'] for r in resources])
+    def extend(self, session, resources, ids):
+        off = _disabled(session, NETWORK_SEC, NETWORK_SEC.c.network_id, ids)
         for resource in resources:
-            resource[PS] = found.get(resource['id'], True)
+            resource[PS] = resource['id'] not in off
 
     def filter(self, name, values):
         return _filter(NETWORK_SEC, NETWORK_SEC.c.network_id, NETWORKS.c.id, values)
@@ -110,10 +117,10 @@ class PortPortSecurity(extensions.AttributeExtension):
         _store(session, PORT_SEC, PORT_SEC.c.port_id, resource['id'], enabled)
         resource[PS] = enabled
 
-    def extend(self, session, resources):
-        found = _values(session, PORT_SEC, PORT_SEC.c.port_id, [r['id'] for r in resources])
+    def extend(self, session, resources, ids):
+        off = _disabled(session, PORT_SEC, PORT_SEC.c.port_id, ids)
         for resource in resources:
-            resource[PS] = found.get(resource['id'], True)
+            resource[PS] = resource['id'] not in off
 
     def filter(self, name, values):
         return _filter(PORT_SEC, PORT_SEC.c.port_id, PORTS.c.id, values)

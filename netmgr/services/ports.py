@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr import constants as const
 from netmgr.db import api as db_api
+from netmgr.db import l3_models
 from netmgr.db import models
 from netmgr.db.queries import listing
 from netmgr import exceptions
@@ -17,6 +18,7 @@ from netmgr.services import rows
 NETWORKS = models.Network.__table__
 PORTS = models.Port.__table__
 ALLOCS = models.IPAllocation.__table__
+FIP_ASSOC = l3_models.FloatingIPAssociation.__table__
 COLUMNS = ('id', 'tenant_id', 'network_id', 'name', 'description', 'mac_address',
            'admin_state_up', 'status', 'device_id', 'device_owner', 'created_at', 'updated_at')
 # Neutron's order of a port's fixed_ips (Nova takes the first as the primary address).
@@ -32,6 +34,12 @@ def visible_ports(context):
         return sa.true()
     own_nets = sa.select(NETWORKS.c.id).where(NETWORKS.c.tenant_id == context.tenant_id)
     return sa.or_(PORTS.c.tenant_id == context.tenant_id, PORTS.c.network_id.in_(own_nets))
+
+
+def floating_ip_routers(session, port_id):
+    """Routers holding a floating IP of this port (they must hear when it goes)."""
+    return [router_id for (router_id,) in session.execute(
+        sa.select(FIP_ASSOC.c.router_id).where(FIP_ASSOC.c.fixed_port_id == port_id))]
 
 
 class PortService(interface.ResourceService):
@@ -104,10 +112,10 @@ class PortService(interface.ResourceService):
                                              conditions=conditions, skip=skip)
             if not found:
                 return []
-            ips = self._fixed_ips(session,
-                                  ALLOCS.c.port_id.in_(listing.page_ids(PORTS, found, stmt)))
+            page = listing.page_ids(PORTS, found, stmt)
+            ips = self._fixed_ips(session, ALLOCS.c.port_id.in_(page))
             return self.extensions.extend(
-                session, [self._to_dict(r, ips.get(r['id'], [])) for r in found])
+                session, [self._to_dict(r, ips.get(r['id'], [])) for r in found], page)
 
     @staticmethod
     def _fixed_ips_filter(criteria):
@@ -132,7 +140,10 @@ class PortService(interface.ResourceService):
                 if self.quotas is not None:  # first: see QuotaService.check
                     self.quotas.check_items(session, 'port', items)
                 return [self._create(session, item, context) for item in items]
-        return run()
+        created = run()
+        for port in created:
+            self.notifier.port_created(context, port)
+        return created
 
     def _create(self, session, data, context=None):
         """Create a port in the caller's transaction. Without a context (ports the L3 API
@@ -169,15 +180,18 @@ class PortService(interface.ResourceService):
                 row = self.get_row(session, context, port_id)
                 values, extended = self.extensions.split(data)
                 fixed_ips = values.pop('fixed_ips', None)
+                routers = []
                 if fixed_ips is not None:
+                    routers = floating_ip_routers(session, port_id)
                     self.addresses.update(session, row, fixed_ips,
                                           values.get('device_owner', row['device_owner']))
                 self.extensions.update(session, context, dict(row), extended)
                 session.execute(PORTS.update().where(PORTS.c.id == port_id)
                                 .values(updated_at=rows.utcnow(), **values))
-                return self._load(session, port_id)
-        port = run()
+                return self._load(session, port_id), routers
+        port, routers = run()
         self.notifier.port_updated(context, port)
+        self.notifier.routers_updated(context, routers)
         return port
 
     def delete(self, context, port_id):
@@ -188,9 +202,13 @@ class PortService(interface.ResourceService):
                 if row['device_owner'] in L3_OWNERS:
                     raise exceptions.L3PortInUse(port_id=port_id,
                                                  device_owner=row['device_owner'])
+                routers = floating_ip_routers(session, port_id)
                 self.delete_rows(session, port_id)
-        run()
-        self.notifier.port_deleted(context, port_id)
+                return row['network_id'], routers
+        network_id, routers = run()
+        self.notifier.port_deleted(context, port_id, network_id)
+        # Its floating IPs went with it (cascade): their routers drop the NAT rules.
+        self.notifier.routers_updated(context, routers)
 
     def delete_rows(self, session, port_id):
         """Delete a port in the caller's transaction, with no checks (router ports)."""

@@ -54,7 +54,8 @@ class ProviderNetworks(extensions.AttributeExtension):
             raise exceptions.InvalidInput(
                 error_message='Plugin does not support updating provider attributes')
 
-    def extend(self, session, resources):
+    def extend(self, session, resources, ids):
+        # The driver takes a list of ids, not the page's id query.
         found = self.l2_driver.segments_for_networks(session, [r['id'] for r in resources])
         for resource in resources:
             resource.update(_as_attributes(found.get(resource['id'])))

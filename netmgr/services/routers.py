@@ -16,6 +16,7 @@ from netmgr.db import models
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import interface
+from netmgr.services import notifier as notifier_mod
 from netmgr.services import router_interfaces
 from netmgr.services import rows
 
@@ -50,9 +51,10 @@ class RouterService(interface.ResourceService):
     collection = 'routers'
 
     def __init__(self, db, port_service, subnet_service, retries=20, quotas=None,
-                 policy=None):
+                 policy=None, notifier=None):
         self.db = db
         self.ports = port_service
+        self.notifier = notifier or notifier_mod.NullNotifier()
         self.quotas = quotas
         self.policy = policy
         self.interfaces = router_interfaces.RouterInterfaces(port_service, subnet_service)
@@ -150,7 +152,9 @@ class RouterService(interface.ResourceService):
                 if self.quotas is not None:  # first: see QuotaService.check
                     self.quotas.check_items(session, 'router', items)
                 return [self._create(session, item) for item in items]
-        return run()
+        created = run()
+        self.notifier.routers_updated(context, [r['id'] for r in created])
+        return created
 
     def _create(self, session, data):
         now = rows.utcnow()
@@ -183,7 +187,9 @@ class RouterService(interface.ResourceService):
                 session.execute(ROUTERS.update().where(ROUTERS.c.id == router_id)
                                 .values(updated_at=rows.utcnow(), **values))
                 return self._load(session, router_id)
-        return run()
+        router = run()
+        self.notifier.routers_updated(context, [router_id])
+        return router
 
     def delete(self, context, router_id):
         @self._retry
@@ -198,6 +204,7 @@ class RouterService(interface.ResourceService):
                     ROUTER_PORTS.c.router_id == router_id))
                 session.execute(ROUTERS.delete().where(ROUTERS.c.id == router_id))
         run()
+        self.notifier.router_deleted(context, router_id)
 
     def _lock(self, session, router_id):
         """Interface changes and the router's delete take turns, so a delete never misses an
@@ -281,4 +288,6 @@ class RouterService(interface.ResourceService):
                 if action == 'add_router_interface':
                     return self.interfaces.add(session, context, router, subnet_id, port_id)
                 return self.interfaces.remove(session, context, router, subnet_id, port_id)
-        return run()
+        answer = run()
+        self.notifier.routers_updated(context, [router_id])
+        return answer

@@ -6,6 +6,8 @@ import logging
 
 from netmgr import constants as const
 from netmgr.rpc import transport as rpc_transport
+from netmgr.services import dhcp_rpc
+from netmgr.services import l3_rpc
 from netmgr.services import rpc_endpoints
 
 LOG = logging.getLogger(__name__)
@@ -17,6 +19,8 @@ class RpcService:
         endpoints = {
             const.TOPIC_REPORTS: [rpc_endpoints.ReportsEndpoint(services.agents)],
             const.TOPIC_PLUGIN: [rpc_endpoints.PluginEndpoint(services.devices)],
+            const.TOPIC_DHCP_PLUGIN: [dhcp_rpc.DhcpRpcEndpoint(services)],
+            const.TOPIC_L3_PLUGIN: [l3_rpc.L3RpcEndpoint(services)],
         }
         self.servers = [rpc_transport.get_server(self.transport, topic, conf.host, handlers)
                         for topic, handlers in endpoints.items()]

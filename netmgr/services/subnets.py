@@ -12,6 +12,7 @@ from netmgr import exceptions
 from netmgr.ipam import pools as ipam_pools
 from netmgr.ipam import requests as ipam_requests
 from netmgr.services import interface
+from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 from netmgr.services import subnet_checks
 
@@ -48,8 +49,9 @@ def ipam_subnet(row, pool_ranges):
 class SubnetService(interface.ResourceService):
     collection = 'subnets'
 
-    def __init__(self, db, ipam, conf, retries=20, quotas=None):
+    def __init__(self, db, ipam, conf, retries=20, quotas=None, notifier=None):
         self.db = db
+        self.notifier = notifier or notifier_mod.NullNotifier()
         self.quotas = quotas
         self.ipam = ipam
         self.conf = conf
@@ -141,7 +143,10 @@ class SubnetService(interface.ResourceService):
                 if self.quotas is not None:  # first: see QuotaService.check
                     self.quotas.check_items(session, 'subnet', items)
                 return [self._create(session, item) for item in items]
-        return run()
+        created = run()
+        for subnet in created:
+            self.notifier.subnet_created(context, subnet)
+        return created
 
     def _create(self, session, data, policy=None):
         network = session.execute(sa.select(NETWORKS).where(
@@ -219,7 +224,9 @@ class SubnetService(interface.ResourceService):
                 self._update(session, row, dict(data))
                 return self._to_dicts(session, [session.execute(
                     sa.select(SUBNETS).where(SUBNETS.c.id == subnet_id)).mappings().one()])[0]
-        return run()
+        subnet = run()
+        self.notifier.subnet_updated(context, subnet)
+        return subnet
 
     def _update(self, session, row, data):
         cidr = netaddr.IPNetwork(row['cidr'])
@@ -257,7 +264,7 @@ class SubnetService(interface.ResourceService):
         @self._retry
         def run():
             with self.db.writer() as session:
-                self.get_row(session, context, subnet_id)
+                row = self.get_row(session, context, subnet_id)
                 busy = session.execute(
                     sa.select(ALLOCS.c.ip_address).join(PORTS, PORTS.c.id == ALLOCS.c.port_id)
                     .where(ALLOCS.c.subnet_id == subnet_id,
@@ -266,7 +273,9 @@ class SubnetService(interface.ResourceService):
                     raise exceptions.SubnetInUse(subnet_id=subnet_id, **self._in_use_reason(
                         session, subnet_id))
                 self.delete_rows(session, subnet_id)
-        run()
+                return row['network_id']
+        network_id = run()
+        self.notifier.subnet_deleted(context, subnet_id, network_id)
 
     @staticmethod
     def _in_use_reason(session, subnet_id):

@@ -3,7 +3,7 @@
     python -m tests.benchmarks.bench_ovs_agent
 
 Not a test: it measures and prints. It starts a netmgr-server (SQLite, agent RPC over the
-local RabbitMQ on an exchange of its own, vlan tenant networks) and one netmgr-ovs-agent on
+local RabbitMQ on a virtual host of its own, vlan tenant networks) and one netmgr-ovs-agent on
 prefixed userspace bridges (tests.fixtures.netlab), creates the ports through the REST API
 bound to the agent's host, then plugs them in ONE OVSDB transaction (internal OVS ports
 carrying external_ids iface-id/attached-mac, like a VIF driver would) and polls the API until
@@ -11,7 +11,6 @@ every one is ACTIVE. Everything made is removed at the end; processes are stoppe
 """
 
 import os
-import secrets
 import sys
 import tempfile
 import time
@@ -49,8 +48,11 @@ def run_round(lab, api, host, int_br, network, count, round_no):
 
 
 def main():
-    options = {'rpc_enabled': True, 'transport_url': rabbit.TRANSPORT_URL,
-               'control_exchange': 'netmgr-bench-%d-%s' % (os.getpid(), secrets.token_hex(2))}
+    with rabbit.private_vhost('netmgr-bench-ovs-') as vhost:
+        run(rabbit.options_for(vhost))
+
+
+def run(options):
     with tempfile.TemporaryDirectory() as tmp, netlab_fixture.open_lab() as lab:
         server = server_fixture.start_server(
             os.path.join(tmp, 'server'), api_workers=1, debug=False, **options,
@@ -60,8 +62,8 @@ def main():
         try:
             int_br, phys_br = lab.bridge(), lab.bridge()
             host = lab.prefix + '-bench'
-            agent = agents.AgentProcess(os.path.join(tmp, 'agent'), host, int_br.name,
-                                        {'physnet1': phys_br.name}, options).start()
+            agent = agents.AgentProcess.ovs(os.path.join(tmp, 'agent'), host, int_br.name,
+                                            {'physnet1': phys_br.name}, options).start()
             api = server.client()
             agents.wait_for(lambda: api.list('agents', {'host': host}), timeout=30,
                             message='agent report')

@@ -48,6 +48,7 @@ def test_ports_tags_external_ids_and_vif_ports(lab):
                                                   'fa:16:3e:00:00:01', 'vm-1', bridge.name)]
     assert bridge.get_ofport(vm_port) > 0
     assert lab.ovsdb.interface_bridge(vm_port) == bridge.name
+    assert lab.ovsdb.interface_bridge(lab.prefix + 'nothere') is None
     bridge.set_port_tag(vm_port, 7)
     assert bridge.get_port_tag(vm_port) == 7
     bridge.set_port_tag(vm_port, None)

@@ -89,6 +89,13 @@ def test_requested_address_is_admin_only(client, tenant, ext_net, count_rows):
     assert count_rows('floatingips') == 1 and count_rows('ports') == 1
 
 
+def test_an_explicit_default_is_not_a_policed_choice(tenant, ext_net):
+    """As in Neutron: sending an attribute's default value is not choosing it."""
+    fip = tenant.create_floatingip(floating_network_id=ext_net['id'],
+                                   floating_ip_address=None)
+    assert fip['floating_ip_address'].startswith('172.24.4.')
+
+
 def test_subnet_id_chooses_the_external_subnet(client, tenant, ext_net, make_subnet):
     second = client.create_subnet(network_id=ext_net['id'], ip_version=4,
                                   cidr='198.51.100.0/24')

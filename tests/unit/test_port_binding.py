@@ -51,7 +51,14 @@ def test_a_live_agent_serving_the_physnet_binds_the_port(client, network):
     assert port['binding:vif_type'] == 'ovs'
     assert port['binding:vif_details']['datapath_type'] == 'netdev'
     assert port['binding:vif_details']['port_filter'] is True
+    assert port['binding:vif_details']['bridge_name'] == 'br-int'
     assert client.show_port(port['id'])['binding:vif_type'] == 'ovs'
+
+
+def test_the_bridge_is_the_agents_own_integration_bridge(client, network):
+    _agent(client, configurations=dict(PHYSNET_ON_HOST, integration_bridge='br-lab7'))
+    port = _port(client, network, **{'binding:host_id': HOST})
+    assert port['binding:vif_details']['bridge_name'] == 'br-lab7'
 
 
 def test_no_agent_or_wrong_physnet_or_vnic_fails_the_binding(client, network):
@@ -111,6 +118,17 @@ def test_device_details_only_for_the_bound_host(client, network):
     assert details['fixed_ips'] == port['fixed_ips']
     assert devices.details([port['id']], 'compute-2') == [{'device': port['id']}]
     assert devices.details(['no-such-port'], HOST) == [{'device': 'no-such-port'}]
+
+
+def test_device_details_resolve_the_tap_prefix_of_a_port_bound_to_the_host(client, network):
+    _agent(client)
+    port = _port(client, network, **{'binding:host_id': HOST})
+    other = _port(client, network, **{'binding:host_id': 'compute-2'})
+    devices = client.services.devices
+    [details, elsewhere] = devices.details([port['id'][:11], other['id'][:11]], HOST)
+    assert details['device'] == port['id'][:11] and details['port_id'] == port['id']
+    assert details['network_type'] == 'vlan'
+    assert elsewhere == {'device': other['id'][:11]}
 
 
 def test_status_follows_the_agent_of_the_bound_host(client, network):

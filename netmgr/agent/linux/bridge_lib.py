@@ -1,7 +1,8 @@
 """Linux (kernel) bridges over netlink: create, delete, enslave and release devices.
 
 Used for the per-port ``qbr`` bridges of hybrid OVS plugging and the Linux bridge agent's
-``brq`` bridges. Errors come out as ip_lib's (NetlinkOperationError, NetworkDeviceNotFound).
+``brq`` bridges, with the VXLAN devices and flooding (fdb) entries that join the latter.
+Errors come out as ip_lib's (NetlinkOperationError, NetworkDeviceNotFound).
 """
 
 from netmgr.agent.linux import ip_lib
@@ -68,3 +69,47 @@ class LinuxBridge:
             return []
         return sorted(msg.get('IFLA_IFNAME') for msg in ipr.get_links()
                       if msg.get('IFLA_MASTER') == found[0])
+
+
+# ---- VXLAN devices and their forwarding entries ----------------------------------------------
+
+def add_vxlan(name, vni, local_ip, port=4789, namespace=None):
+    """A VXLAN device for ``vni`` from ``local_ip`` without multicast group: it floods to the
+    destinations of its all-zero fdb entries (see ``add_flood_entry``) and learns the rest.
+    No-op if ``name`` exists."""
+    if ip_lib.IPDevice(name, namespace).exists():
+        return ip_lib.IPDevice(name, namespace)
+    with ip_lib._iproute(namespace) as ipr, ip_lib._netlink('vxlan add %s id %s' % (name, vni)):
+        ipr.link('add', ifname=name, kind='vxlan', vxlan_id=int(vni), vxlan_local=local_ip,
+                 vxlan_port=int(port), vxlan_learning=1)
+    return ip_lib.IPDevice(name, namespace)
+
+
+FLOOD_MAC = '00:00:00:00:00:00'
+
+
+def add_flood_entry(device, destination, namespace=None):
+    """``bridge fdb append 00:00:00:00:00:00 dev DEVICE dst DESTINATION`` (idempotent):
+    broadcast and unknown unicast of a VXLAN device also go to ``destination``."""
+    with ip_lib._iproute(namespace) as ipr:
+        index = ip_lib.IPDevice(device, namespace)._index(ipr)
+        with ip_lib._netlink('fdb append %s dst %s' % (device, destination)):
+            ipr.fdb('append', ifindex=index, lladdr=FLOOD_MAC, dst=destination)
+
+
+def delete_flood_entry(device, destination, namespace=None):
+    with ip_lib._iproute(namespace) as ipr:
+        index = ip_lib.IPDevice(device, namespace)._index(ipr)
+        with ip_lib._netlink('fdb del %s dst %s' % (device, destination)):
+            ipr.fdb('del', ifindex=index, lladdr=FLOOD_MAC, dst=destination)
+
+
+def flood_entries(device, namespace=None):
+    """Destinations of the all-zero fdb entries of ``device`` (sorted)."""
+    with ip_lib._iproute(namespace) as ipr:
+        index = ip_lib.IPDevice(device, namespace)._index(ipr)
+        with ip_lib._netlink('fdb show dev %s' % device):
+            msgs = ipr.fdb('dump', ifindex=index)
+            return sorted(m.get('NDA_DST') for m in msgs
+                          if m.get('NDA_LLADDR') == FLOOD_MAC and m['ifindex'] == index
+                          and m.get('NDA_DST'))

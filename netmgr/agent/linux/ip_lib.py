@@ -9,6 +9,9 @@ executor, inside the namespace.
 import collections
 import contextlib
 import ipaddress
+import logging
+import select
+import threading
 
 import pyroute2
 from pyroute2 import netns as pyroute2_netns
@@ -16,6 +19,7 @@ from pyroute2.netlink import exceptions as netlink_exceptions
 
 from netmgr import exceptions
 
+LOG = logging.getLogger(__name__)
 NUD_PERMANENT = 0x80
 Route = collections.namedtuple('Route', 'cidr via device table')
 Neighbour = collections.namedtuple('Neighbour', 'ip_address mac_address device')
@@ -92,6 +96,20 @@ def list_links(namespace=None):
 
 def list_devices(namespace=None):
     return sorted(link['name'] for link in list_links(namespace))
+
+
+def device_addresses(namespace=None, family=None):
+    """{device name: ['10.0.0.2/24', ...]} of every device in the namespace, read in one
+    netlink session (each session in a namespace costs ~10 ms); ``family`` 4 or 6 to filter."""
+    with _iproute(namespace) as ipr, _netlink('addr show'):
+        names = {msg['index']: msg.get('IFLA_IFNAME') for msg in ipr.get_links()}
+        found = {name: [] for name in names.values()}
+        for msg in ipr.get_addr():
+            cidr = '%s/%d' % (msg.get('IFA_ADDRESS'), msg['prefixlen'])
+            if family and ipaddress.ip_interface(cidr).version != family:
+                continue
+            found.setdefault(names.get(msg['index']), []).append(cidr)
+    return found
 
 
 def device_exists(name, namespace=None):
@@ -308,3 +326,62 @@ def enable_ip_forwarding(executor, namespace, ipv6=False):
     set_sysctl(executor, 'net.ipv4.ip_forward', 1, namespace)
     if ipv6:
         set_sysctl(executor, 'net.ipv6.conf.all.forwarding', 1, namespace)
+
+
+# ---- link events -----------------------------------------------------------------------------
+
+class LinkMonitor:
+    """Calls ``callback(device name)`` on its own thread whenever a device of the namespace is
+    added, changed or removed (RTM_NEWLINK / RTM_DELLINK). Events only say "look again": a
+    consumer lists the devices to know what is there."""
+
+    def __init__(self, callback, namespace=None, wait=0.5):
+        self.callback = callback
+        self.namespace = namespace
+        self.wait = wait
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name='link-monitor', daemon=True)
+        self._ipr = None
+        self._ready = threading.Event()
+        self._error = None
+
+    def start(self):
+        """Start listening; returns once events are being received."""
+        if self.namespace and not namespace_exists(self.namespace):
+            raise exceptions.NetworkNamespaceNotFound(namespace=self.namespace)
+        self._thread.start()
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+
+    def stop(self):
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(self.wait * 4)
+
+    def _run(self):
+        # pyroute2's socket serves the thread that made it: make it here
+        try:
+            self._ipr = (pyroute2.IPRoute(netns=self.namespace) if self.namespace
+                         else pyroute2.IPRoute())
+            with _netlink('monitor link'):
+                self._ipr.bind()
+        except Exception as exc:
+            if self._ipr is not None:
+                self._ipr.close()
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            while not self._stop.is_set():
+                ready, _, _ = select.select([self._ipr.fileno()], [], [], self.wait)
+                if not ready:
+                    continue
+                for msg in self._ipr.get():
+                    if msg.get('event') in ('RTM_NEWLINK', 'RTM_DELLINK'):
+                        self.callback(msg.get('IFLA_IFNAME'))
+        except Exception as exc:        # the consumer's polling goes on without events
+            LOG.warning('link monitor stopped: %s', exc)
+        finally:
+            self._ipr.close()

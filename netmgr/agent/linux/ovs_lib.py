@@ -110,7 +110,11 @@ class OVSDB:
         return OVSBridge(name, self, self.executor)
 
     def interface_bridge(self, interface):
-        """The bridge holding interface ``interface``, or None."""
+        """The bridge holding interface ``interface``, or None (also when OVSDB has no such
+        interface: ovsdbapp's iface_to_br raises then)."""
+        if not self.execute(self.api.db_find('Interface', ('name', '=', interface),
+                                             columns=['name'])):
+            return None
         return self.execute(self.api.iface_to_br(interface))
 
 

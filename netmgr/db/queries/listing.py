@@ -96,10 +96,11 @@ IN_LIST_MAX = 500
 
 def page_ids(table, found, stmt):
     """What ``column.in_()`` takes to select the children of a fetched page: the ids, or for a
-    big page the page's own query (without ORDER BY/LIMIT, which MariaDB refuses in IN)."""
+    big page the page's own query, as a derived table (MariaDB refuses a LIMIT directly in IN)
+    that keeps ORDER BY and LIMIT, so it selects that page and no more."""
     if len(found) <= IN_LIST_MAX:
         return [row['id'] for row in found]
-    return stmt.with_only_columns(table.c.id).order_by(None).limit(None).subquery().select()
+    return stmt.with_only_columns(table.c.id).subquery().select()
 
 
 def check_sort_keys(attributes, sorts):

@@ -1,0 +1,37 @@
+"""What every agent command does once its agent is built: serve the agent's fanout
+notification topic, report its state on a timer, run it until SIGTERM/SIGINT, then stop
+the RPC parts. What the agent made on the host stays: traffic goes on while it is down."""
+
+import logging
+import signal
+
+from netmgr.agent import state_reporter
+from netmgr.rpc import reports_api
+from netmgr.rpc import transport as rpc_transport
+
+LOG = logging.getLogger(__name__)
+
+
+def run(conf, agent, transport, topic, endpoint, description, on_stop=()):
+    """Run ``agent`` (``run()``/``stop()``, ``context``, ``state()``) until a signal;
+    ``on_stop`` are called after RPC stopped. Returns the exit code."""
+    server = rpc_transport.get_server(transport, topic, conf.host, [endpoint])
+    server.start()
+    reporter = state_reporter.StateReporter(reports_api.ReportStateAPI(transport),
+                                            agent.context, agent.state,
+                                            conf.AGENT.report_interval)
+    reporter.start()
+    signal.signal(signal.SIGTERM, lambda *_: agent.stop())
+    signal.signal(signal.SIGINT, lambda *_: agent.stop())
+    LOG.info('%s of host %s running', description, conf.host)
+    try:
+        agent.run()
+    finally:
+        reporter.stop()
+        server.stop()
+        server.wait()
+        for stop in on_stop:
+            stop()
+        transport.cleanup()
+        LOG.info('%s stopped', description)
+    return 0

@@ -1,0 +1,236 @@
+"""Two simulated hosts, each a network namespace running its own netmgr-linuxbridge-agent
+(``ip netns exec``), joined by an underlay veth pair (VXLAN tunnel IPs) and a second veth
+pair that is physnet1's interface on both. Instances are namespaces whose veth's host end is
+``tap<port-id[:11]>`` in the host namespace, as the Linux bridge VIF driver makes it.
+
+A host namespace has its own loopback, so each one gets a relay from its 127.0.0.1:5672 to
+RabbitMQ on the machine's 127.0.0.1."""
+
+import ctypes
+import pathlib
+import socket
+import sys
+import threading
+
+import pytest
+
+from netmgr.agent.linux import bridge_lib
+from netmgr.agent.linux import ip_lib
+from tests.fixtures.agents import AgentProcess, port_status, wait_for
+from tests.fixtures import rabbit
+from tests.functional.rest_helpers import _net
+
+pytestmark = pytest.mark.functional
+
+LB_BIN = pathlib.Path(sys.executable).with_name('netmgr-linuxbridge-agent')
+CLONE_NEWNET = 0x40000000
+
+
+class RabbitRelay:
+    """Accepts on 127.0.0.1:RABBIT_PORT inside ``namespace`` and relays each connection to
+    RabbitMQ on the machine's 127.0.0.1 (the listening socket is made by a thread that
+    entered the namespace; setns is per thread)."""
+
+    def __init__(self, namespace):
+        made = {}
+
+        def make():
+            libc = ctypes.CDLL(None, use_errno=True)
+            with open('/var/run/netns/%s' % namespace) as ns:
+                if libc.setns(ns.fileno(), CLONE_NEWNET) != 0:
+                    made['error'] = OSError(ctypes.get_errno(), 'setns')
+                    return
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((rabbit.RABBIT_HOST, rabbit.RABBIT_PORT))
+            sock.listen(16)
+            made['sock'] = sock
+
+        maker = threading.Thread(target=make)
+        maker.start()
+        maker.join()
+        if 'error' in made:
+            raise made['error']
+        self.listener = made['sock']
+        self.sockets = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                inner, _ = self.listener.accept()
+            except OSError:
+                return
+            outer = socket.create_connection((rabbit.RABBIT_HOST, rabbit.RABBIT_PORT))
+            self.sockets += [inner, outer]
+            for src, dst in ((inner, outer), (outer, inner)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    @staticmethod
+    def _pump(src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        for sock in (src, dst):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def close(self):
+        for sock in [self.listener] + self.sockets:
+            try:
+                sock.close()
+            except OSError:
+                pass
+
+
+@pytest.fixture(scope='module')
+def server(module_server_factory, rpc_options):
+    return module_server_factory(
+        'lb-agents', api_workers=1, **rpc_options,
+        sections={'l2': {'mechanism_driver': 'linuxbridge', 'tenant_network_types': 'vxlan',
+                         'vni_ranges': '300:399', 'flat_networks': 'physnet1'}})
+
+
+class Host:
+    def __init__(self, name, namespace, agent, physical):
+        self.name, self.namespace, self.agent = name, namespace, agent
+        self.physical = physical        # physnet1's interface
+
+    def bridge(self, network_id):
+        return bridge_lib.LinuxBridge('brq' + network_id[:11], self.namespace)
+
+
+@pytest.fixture
+def hosts(netlab, agent_factory, rpc_options, server):
+    namespaces = [netlab.namespace(), netlab.namespace()]
+    underlay, physical = netlab.name('u'), netlab.name('p')
+    for name in (underlay, physical):
+        ends = ip_lib.add_veth(name + 'a', name + 'b', namespace=namespaces[0],
+                               peer_namespace=namespaces[1])
+        for end in ends:
+            end.set_up()
+    tunnel_ips = ['192.0.2.1', '192.0.2.2']
+    ip_lib.IPDevice(underlay + 'a', namespaces[0]).add_address('192.0.2.1/24')
+    ip_lib.IPDevice(underlay + 'b', namespaces[1]).add_address('192.0.2.2/24')
+    relays = [RabbitRelay(ns) for ns in namespaces]
+    made = []
+    # taps are found through link events, with the default 2 s rescan as the safety net
+    for number, (ns, local, other, phys) in enumerate(zip(
+            namespaces, tunnel_ips, reversed(tunnel_ips), (physical + 'a', physical + 'b'))):
+        name = '%s-lb%d' % (netlab.prefix, number + 1)
+        agent = agent_factory.add(AgentProcess(
+            agent_factory.base_dir / name, name, rpc_options,
+            {'LINUX_BRIDGE': {'physical_interface_mappings': 'physnet1:%s' % phys},
+             'VXLAN': {'local_ip': local, 'remote_ips': other},
+             'AGENT': {'report_interval': 1.0, 'polling_interval': 2}},
+            binary=LB_BIN, namespace=ns))
+        made.append(Host(name, ns, agent, phys))
+    for host in made:
+        wait_for(lambda h=host: server.client().list('agents', {'host': h.name}),
+                 message='agent report of %s' % host.name)
+    yield made
+    agent_factory.stop_all()
+    for relay in relays:
+        relay.close()
+
+
+def boot(netlab, api, host, network, ip=None):
+    """A port bound to ``host`` and an instance namespace whose veth's host end is the tap."""
+    attrs = {'binding:host_id': host.name}
+    if ip:
+        attrs['fixed_ips'] = [{'ip_address': ip}]
+    port = api.create('port', network_id=network['id'], **attrs)
+    assert port['binding:vif_type'] == 'bridge', port
+    ns = netlab.namespace()
+    tap, inner = ip_lib.add_veth('tap' + port['id'][:11], 'eth0', namespace=host.namespace,
+                                 peer_namespace=ns)
+    inner.set_address(port['mac_address'])
+    inner.add_address(port['fixed_ips'][0]['ip_address'] + '/24')
+    inner.set_up()
+    tap.set_up()
+    return port, ns
+
+
+def _ip(port):
+    return port['fixed_ips'][0]['ip_address']
+
+
+def _active(api, *ports):
+    for port in ports:
+        wait_for(lambda p=port: port_status(api, p['id']) == 'ACTIVE',
+                 message='%s ACTIVE' % port['id'])
+
+
+def test_vxlan_and_flat_networks_cross_hosts_other_networks_do_not(netlab, server, hosts):
+    h1, h2 = hosts
+    admin = server.client()
+    net_a, _ = _net(admin, cidr='10.72.0.0/24')
+    net_b, _ = _net(admin, cidr='10.72.0.0/24')
+    flat, _ = _net(admin, cidr='10.73.0.0/24', **{'provider:network_type': 'flat',
+                                                  'provider:physical_network': 'physnet1'})
+    pa1, nsa1 = boot(netlab, admin, h1, net_a, '10.72.0.11')
+    pa2, nsa2 = boot(netlab, admin, h2, net_a, '10.72.0.12')
+    pb2, nsb2 = boot(netlab, admin, h2, net_b, '10.72.0.13')
+    pf1, nsf1 = boot(netlab, admin, h1, flat)
+    pf2, nsf2 = boot(netlab, admin, h2, flat)
+    _active(admin, pa1, pa2, pb2, pf1, pf2)
+    assert netlab.ping_within(nsa1, _ip(pa2))
+    assert netlab.ping_within(nsf1, _ip(pf2))
+    assert not netlab.ping(nsa1, _ip(pb2))           # same CIDR, other vxlan network
+    assert not netlab.ping(nsb2, _ip(pa1))
+    assert not netlab.ping(nsf1, _ip(pa2))
+    vni = admin.show('network', net_a['id'])['provider:segmentation_id']
+    assert 'vxlan-%d' % vni in h1.bridge(net_a['id']).interfaces()
+    assert bridge_lib.flood_entries('vxlan-%d' % vni, h1.namespace) == ['192.0.2.2']
+    assert h1.physical in h1.bridge(flat['id']).interfaces()
+
+    # the last port of a network on a host goes: its bridge and vxlan device go too
+    ip_lib.IPDevice('tap' + pa1['id'][:11], h1.namespace).delete()
+    assert admin.delete('/v2.0/ports/%s' % pa1['id']).status == 204
+    # the bridge goes first, then its vxlan device
+    wait_for(lambda: not h1.bridge(net_a['id']).exists() and
+             not ip_lib.device_exists('vxlan-%d' % vni, h1.namespace),
+             message='bridge and vxlan device removed')
+    assert h2.bridge(net_a['id']).exists()          # still used by pa2 there
+
+
+def test_restarted_agent_keeps_traffic_and_converges(netlab, server, hosts):
+    h1, h2 = hosts
+    admin = server.client()
+    net, _ = _net(admin, cidr='10.74.0.0/24')
+    p1, ns1 = boot(netlab, admin, h1, net)
+    p2, ns2 = boot(netlab, admin, h2, net)
+    gone, _ = boot(netlab, admin, h1, net)
+    _active(admin, p1, p2, gone)
+    assert netlab.ping_within(ns1, _ip(p2))
+
+    lost, stop = [], threading.Event()
+
+    def keep_pinging():
+        while not stop.is_set():
+            if not netlab.ping(ns1, _ip(p2)):
+                lost.append(1)
+
+    pinger = threading.Thread(target=keep_pinging)
+    pinger.start()
+    try:
+        assert h1.agent.stop() == 0
+        ip_lib.IPDevice('tap' + gone['id'][:11], h1.namespace).delete()   # while it is away
+        new, ns_new = boot(netlab, admin, h1, net)
+        assert port_status(admin, new['id']) == 'DOWN'
+        h1.agent.start()
+        wait_for(lambda: port_status(admin, new['id']) == 'ACTIVE', message='new port ACTIVE')
+        wait_for(lambda: port_status(admin, gone['id']) == 'DOWN', message='gone port DOWN')
+        assert netlab.ping_within(ns_new, _ip(p2))
+    finally:
+        stop.set()
+        pinger.join()
+    assert port_status(admin, p1['id']) == 'ACTIVE'
+    assert not lost, 'traffic stopped while the agent restarted'
