@@ -100,6 +100,20 @@ class PortLimitExceeded(NovaException):
     code = 403
 
 
+class SecurityGroupNotFound(NotFound):
+    msg_fmt = 'Security group %(security_group_id)s not found.'
+
+
+class SecurityGroupCannotBeApplied(Invalid):
+    msg_fmt = ('Network requires port_security_enabled and subnet associated in order to '
+               'apply security groups.')
+
+
+class NoUniqueMatch(NovaException):
+    msg_fmt = 'No Unique Match Found.'
+    code = 409
+
+
 class FixedIpInvalid(Invalid):
     msg_fmt = 'Fixed IP address %(address)s is invalid.'
 

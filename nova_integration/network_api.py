@@ -6,7 +6,9 @@ instance have device_id = the instance's uuid, device_owner ``compute:<az>`` and
 binding:host_id = its host. ``requested_networks`` come as Nova builds them from ``--nic``:
 tuples (network_id, fixed_ip, port_id) or objects with .network_id/.address/.port_id. When
 none are given, the instance gets the configured network manager's networks
-(netmgr.managers), or the one network the project can see.
+(netmgr.managers), or the one network the project can see. ``security_groups`` (names or
+ids, as ``nova boot --security-groups`` gives them) go on the ports it creates, resolved as
+Nova does against Neutron.
 
 A failed allocation removes every port it created and gives back every port it claimed
 (device_id, device_owner and host as they were), then raises Nova's error.
@@ -34,6 +36,7 @@ CONFIG_ENV = 'NETMGR_CONFIG_FILE'
 DEFAULT_CONFIG_FILE = '/etc/netmgr/netmgr.conf'
 HOST_ID, VIF_TYPE = 'binding:host_id', 'binding:vif_type'
 OWNER_PREFIX = 'compute:'
+DEFAULT_SECURITY_GROUP = 'default'
 
 Request = collections.namedtuple('Request', 'network_id address port_id')
 
@@ -204,8 +207,40 @@ class API:
                                                          instance_uuid=None)
         return num_instances
 
+    def security_group_ids(self, project_id, security_groups):
+        """The ids of ``security_groups`` (names or ids) among the project's groups; [] for
+        none or just 'default', which new ports get anyway."""
+        if not security_groups or list(security_groups) == [DEFAULT_SECURITY_GROUP]:
+            return []
+        by_name, ids = collections.defaultdict(list), set()
+        for group in self.admin.list_security_groups(tenant_id=project_id,
+                                                     fields=['id', 'name']):
+            by_name[group['name']].append(group['id'])
+            ids.add(group['id'])
+        found = []
+        for wanted in security_groups:
+            if wanted in ids:
+                found.append(wanted)
+            elif len(by_name.get(wanted, ())) > 1:
+                raise exceptions.NoUniqueMatch(
+                    "Multiple security groups found matching '%s'. Use an ID to be more "
+                    "specific." % wanted)
+            elif wanted in by_name:
+                found.append(by_name[wanted][0])
+            else:
+                raise exceptions.SecurityGroupNotFound(security_group_id=wanted)
+        return found
+
+    @staticmethod
+    def _check_security(network, group_ids):
+        if network.get('port_security_enabled', True):
+            if not network['subnets']:
+                raise exceptions.SecurityGroupCannotBeApplied()
+        elif group_ids:
+            raise exceptions.SecurityGroupCannotBeApplied()
+
     def allocate_for_instance(self, context, instance, requested_networks=None, macs=None,
-                              **kwargs):
+                              security_groups=None, **kwargs):
         """Create or claim the instance's ports; returns its network_info."""
         uuid = _attr(instance, 'uuid')
         project_id = _attr(instance, 'project_id') or _attr(context, 'project_id')
@@ -213,6 +248,9 @@ class API:
         owner = OWNER_PREFIX + (_attr(instance, 'availability_zone') or
                                 self.conf.compute.availability_zone)
         plan = self._plan(context, uuid, project_id, requests_of(requested_networks))
+        group_ids = self.security_group_ids(project_id, security_groups)
+        for _request, network, _port in plan:
+            self._check_security(network, group_ids)
         macs = list(macs or ())
         created, claimed, port_ids = [], [], []
         try:
@@ -229,6 +267,8 @@ class API:
                             attrs['fixed_ips'] = [{'ip_address': request.address}]
                         if macs:
                             attrs['mac_address'] = macs.pop(0)
+                        if group_ids:
+                            attrs['security_groups'] = group_ids
                         port = self.admin.create_port(**attrs)
                         created.append(port['id'])
                 port_ids.append(port['id'])

@@ -1,4 +1,4 @@
-"""``netmgr-compute [--config-file F] boot [--nic ...] NAME | delete NAME | list``."""
+"""``netmgr-compute [--config-file F] boot|delete|list|show``: instances as namespaces."""
 
 import argparse
 import json
@@ -26,6 +26,9 @@ def parser():
                                'boot together and print {name: network_info}')
     boot.add_argument('--nic', action='append', default=[], type=host_mod.parse_nic,
                       help='net-id=X[,v4-fixed-ip=Z] or port-id=Y (repeatable)')
+    boot.add_argument('--security-group', action='append', default=[], dest='security_groups',
+                      metavar='NAME_OR_ID', help="for the ports it creates (repeatable; "
+                      "default: the project's 'default' group)")
     boot.add_argument('name', nargs='+')
     delete = commands.add_parser('delete', help='delete instances')
     delete.add_argument('name', nargs='+')
@@ -38,11 +41,11 @@ ERRORS = (nova_exc.NovaException, nm_exc.NetmgrException, state_mod.InstanceExis
           state_mod.InstanceNotFound)
 
 
-def _boot(compute, names, nics):
+def _boot(compute, names, nics, security_groups=()):
     if len(names) == 1:
-        print(json.dumps(compute.boot(names[0], nics), indent=1))
+        print(json.dumps(compute.boot(names[0], nics, security_groups), indent=1))
         return 0
-    done = compute.boot_many(names, nics)
+    done = compute.boot_many(names, nics, security_groups)
     failed = {n: r for n, r in done.items() if isinstance(r, BaseException)}
     for name, exc in sorted(failed.items()):
         if not isinstance(exc, ERRORS):
@@ -60,7 +63,7 @@ def main(argv=None):
     compute = host_mod.ComputeHost(conf)
     try:
         if args.command == 'boot':
-            return _boot(compute, args.name, args.nic)
+            return _boot(compute, args.name, args.nic, args.security_groups)
         elif args.command == 'show':
             print(json.dumps(compute.network_info(args.name), indent=1))
         elif args.command == 'delete':

@@ -56,7 +56,7 @@ class ComputeHost:
         return registry.driver_for(vif, executor=self.executor,
                                    disable_tx_checksum=self.conf.compute.disable_tx_checksum)
 
-    def boot(self, name, nics=()):
+    def boot(self, name, nics=(), security_groups=()):
         """Returns the instance's network_info; on failure leaves nothing behind."""
         record = {'uuid': str(uuid.uuid4()), 'namespace': self.namespace(name),
                   'project_id': self.context.project_id, 'nics': [list(n) for n in nics],
@@ -65,7 +65,8 @@ class ComputeHost:
         try:
             ip_lib.create_namespace(record['namespace'])
             info = self.api.allocate_for_instance(self.context, self._instance(record),
-                                                  requested_networks=list(nics))
+                                                  requested_networks=list(nics),
+                                                  security_groups=list(security_groups))
             record['port_ids'] = [vif['id'] for vif in info]
             self.state.update(name, port_ids=record['port_ids'])
             instance = vif_base.Instance(record['uuid'], name, record['namespace'])
@@ -96,11 +97,12 @@ class ComputeHost:
                     % (timeout, ', '.join(sorted(waiting)), instance_uuid))
             time.sleep(interval)
 
-    def boot_many(self, names, nics=()):
+    def boot_many(self, names, nics=(), security_groups=()):
         """Boot ``names`` together, as one nova-compute boots several instances at once:
         {name: network_info or the exception that ended its boot}."""
         with futures.ThreadPoolExecutor(max_workers=max(1, len(names))) as pool:
-            jobs = {name: pool.submit(self.boot, name, nics) for name in names}
+            jobs = {name: pool.submit(self.boot, name, nics, security_groups)
+                    for name in names}
         return {name: job.exception() or job.result() for name, job in jobs.items()}
 
     def _guest(self, record):

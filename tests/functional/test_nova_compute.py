@@ -100,19 +100,26 @@ def test_nic_forms_and_a_failing_request_leaves_nothing(server, compute):
     assert 'PortInUse' in done.stderr or 'NetworkDuplicated' in done.stderr, done.stderr
     _info, done = compute.boot('f', 'net-id=%s,v4-fixed-ip=%s' % (network_id, taken))
     assert done.returncode == 1 and 'FixedIpAlreadyInUse' in done.stderr, done.stderr
+    done = compute.run('boot', '--security-group', 'nope', 'f')
+    assert done.returncode == 1 and 'SecurityGroupNotFound' in done.stderr, done.stderr
     assert sorted(p['id'] for p in api.list('ports')) == ports_before
     assert not ip_lib.namespace_exists(compute.namespace('f'))
     assert 'f' not in compute.listed()
 
     # several names boot together in one process (threads, as one nova-compute)
+    made = api.post('/v2.0/security-groups', {'security_group': {
+        'name': 'web', 'tenant_id': compute.project_id}})
+    assert made.status == 201, made
+    web = made.json['security_group']
     compute.names += ['g', 'h']
-    done = compute.run('boot', 'g', 'h')
+    done = compute.run('boot', '--security-group', 'web', 'g', 'h')
     assert done.returncode == 0, done.stderr
     booted = json.loads(done.stdout)
     compute.port_ids += [vif['id'] for info in booted.values() for vif in info]
     assert sorted(booted) == ['g', 'h']
     for name, info in booted.items():
         assert inner_addresses(compute.namespace(name)) == ['%s/24' % _address(info)]
+        assert api.show('port', info[0]['id'])['security_groups'] == [web['id']]
     assert compute.run('delete', 'g', 'h').returncode == 0
     assert not ip_lib.namespace_exists(compute.namespace('g'))
 

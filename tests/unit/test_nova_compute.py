@@ -26,9 +26,12 @@ def test_bad_nics_are_refused(text):
 
 def test_command_line():
     args = cmd.parser().parse_args(['--config-file', 'a.conf', 'boot', '--nic', 'net-id=N',
-                                    '--nic', 'port-id=P', 'vm1'])
+                                    '--nic', 'port-id=P', '--security-group', 'web',
+                                    '--security-group', 'ssh', 'vm1'])
     assert (args.command, args.name, args.config_file) == ('boot', ['vm1'], ['a.conf'])
     assert args.nic == [('N', None, None), (None, None, 'P')]
+    assert args.security_groups == ['web', 'ssh']
+    assert cmd.parser().parse_args(['boot', 'vm1']).security_groups == []
 
 
 def _vif(injected, enable_dhcp):

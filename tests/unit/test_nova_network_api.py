@@ -173,6 +173,45 @@ def test_network_errors(api, tenant):
     assert _ports(api, network_id=net['id']) == []
 
 
+def test_security_groups_by_name_or_id_go_on_created_ports_only(api, tenant):
+    net1, net2 = _network(tenant, '10.1.0.0/24'), _network(tenant, '10.2.0.0/24')
+    web = tenant.create_security_group(name='web')
+    ssh = tenant.create_security_group(name='ssh')
+    given = tenant.create_port(network_id=net2['id'])
+    info = api.allocate_for_instance(_context(), _instance(), [
+        (net1['id'], None, None), (None, None, given['id'])], security_groups=['web', ssh['id']])
+    created = api.admin.show_port(info[0]['id'])
+    assert sorted(created['security_groups']) == sorted([web['id'], ssh['id']])
+    assert api.admin.show_port(given['id'])['security_groups'] == given['security_groups']
+    [default] = tenant.list_security_groups(name='default')
+    for groups in (None, ['default']):
+        info = api.allocate_for_instance(_context(), _instance(), [(net1['id'], None, None)],
+                                         security_groups=groups)
+        assert api.admin.show_port(info[0]['id'])['security_groups'] == [default['id']]
+
+
+def test_security_group_errors_leave_nothing(api, tenant):
+    net = _network(tenant)
+    tenant.create_security_group(name='twin')
+    tenant.create_security_group(name='twin')
+    tenant.create_security_group(name='web')
+    other = api.admin.as_context(ctx.tenant_context('pb')).create_security_group(name='theirs')
+    unprotected = _network(tenant, '10.9.0.0/24', port_security_enabled=False)
+    cases = [(['nope'], net, nova_exc.SecurityGroupNotFound, 'Security group nope not found'),
+             ([other['id']], net, nova_exc.SecurityGroupNotFound, other['id']),
+             (['twin'], net, nova_exc.NoUniqueMatch, "Multiple security groups found matching "
+              "'twin'"),
+             (['web'], unprotected, nova_exc.SecurityGroupCannotBeApplied,
+              'requires port_security_enabled')]
+    for groups, network, error, message in cases:
+        with pytest.raises(error, match=message):
+            api.allocate_for_instance(_context(), _instance(), [(network['id'], None, None)],
+                                      security_groups=groups)
+    assert _ports(api, device_owner='compute:az1') == []
+    info = api.allocate_for_instance(_context(), _instance(), [(unprotected['id'], None, None)])
+    assert api.admin.show_port(info[0]['id'])['security_groups'] == []
+
+
 def test_failure_part_way_rolls_back_created_and_claimed_ports(api, tenant):
     net1, net2, net3 = (_network(tenant, '10.%d.0.0/24' % n) for n in (1, 2, 3))
     mine = tenant.create_port(network_id=net1['id'], device_owner='', device_id='')
@@ -289,3 +328,4 @@ def test_errors_carry_novas_names_and_codes():
     assert nova_exc.PortInUse(port_id='p').format_message() == 'Port p is still in use.'
     assert nova_exc.PortNotFound.code == 404 and nova_exc.FixedIpInvalid.code == 400
     assert issubclass(nova_exc.NetworkNotFoundForInstance, nova_exc.NetworkNotFound)
+    assert nova_exc.SecurityGroupNotFound.code == 404 and nova_exc.NoUniqueMatch.code == 409
