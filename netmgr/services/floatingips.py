@@ -131,21 +131,13 @@ class FloatingIPService(interface.ResourceService):
 
     # ---- create --------------------------------------------------------------------------
 
-    def create(self, context, data):
-        return self.create_bulk(context, [data])[0]
-
     def create_bulk(self, context, items):
         for item in items:
             if item.get('fixed_ip_address') is not None and item.get('port_id') is None:
                 raise bad_request('fixed_ip_address cannot be specified without a port_id')
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                if self.quotas is not None:  # first: see QuotaService.check
-                    self.quotas.check_items(session, 'floatingip', items)
-                return [self._create(session, context, item) for item in items]
-        created = run()
+        created = self.create_items(
+            'floatingip', items, lambda session, item: self._create(session, context, item))
         self.notifier.routers_updated(context, [f['router_id'] for f in created])
         return created
 

@@ -8,14 +8,27 @@ class ResourceService(abc.ABC):
     validated by the attribute map, and policy is already enforced by the pipeline."""
 
     collection = None
+    # Set by the services that create through create_items:
+    db = quotas = _retry = None
 
-    @abc.abstractmethod
     def create(self, context, data):
         """Create one resource; return its dict."""
+        return self.create_bulk(context, [data])[0]
 
     @abc.abstractmethod
     def create_bulk(self, context, items):
         """Create several in one transaction: all or none."""
+
+    def create_items(self, resource, items, create_one):
+        """``create_one(session, item)`` for each item in one writer transaction, retried on
+        races, after the quota check of ``resource`` (first: see QuotaService.check)."""
+        @self._retry
+        def run():
+            with self.db.writer() as session:
+                if self.quotas is not None:
+                    self.quotas.check_items(session, resource, items)
+                return [create_one(session, item) for item in items]
+        return run()
 
     @abc.abstractmethod
     def update(self, context, resource_id, data):

@@ -113,17 +113,9 @@ class NetworkService(interface.ResourceService):
         self.extensions.create(session, context, network, data)
         return network
 
-    def create(self, context, data):
-        return self.create_bulk(context, [data])[0]
-
     def create_bulk(self, context, items):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                if self.quotas is not None:  # first: see QuotaService.check
-                    self.quotas.check_items(session, 'network', items)
-                return [self._insert(session, context, item) for item in items]
-        created = run()
+        created = self.create_items(
+            'network', items, lambda session, item: self._insert(session, context, item))
         for network in created:
             self.notifier.network_created(context, network)
         return created

@@ -130,17 +130,9 @@ class PortService(interface.ResourceService):
 
     # ---- create --------------------------------------------------------------------------
 
-    def create(self, context, data):
-        return self.create_bulk(context, [data])[0]
-
     def create_bulk(self, context, items):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                if self.quotas is not None:  # first: see QuotaService.check
-                    self.quotas.check_items(session, 'port', items)
-                return [self._create(session, item, context) for item in items]
-        created = run()
+        created = self.create_items(
+            'port', items, lambda session, item: self._create(session, item, context))
         for port in created:
             self.notifier.port_created(context, port)
         return created

@@ -139,20 +139,11 @@ class RouterService(interface.ResourceService):
             elif not context.is_admin:
                 raise exceptions.PolicyNotAuthorized(action=action)
 
-    def create(self, context, data):
-        return self.create_bulk(context, [data])[0]
-
     def create_bulk(self, context, items):
         for item in items:
             self._enforce_gw_keys(context, 'create', item)
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                if self.quotas is not None:  # first: see QuotaService.check
-                    self.quotas.check_items(session, 'router', items)
-                return [self._create(session, item) for item in items]
-        created = run()
+        created = self.create_items('router', items, self._create)
         self.notifier.routers_updated(context, [r['id'] for r in created])
         return created
 

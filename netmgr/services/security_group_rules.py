@@ -143,9 +143,6 @@ class SecurityGroupRuleService(interface.ResourceService):
             found, _stmt = listing.fetch_page(session, RULES, visible_rules(context), query)
             return [rows.to_api(r, COLUMNS) for r in found]
 
-    def create(self, context, data):
-        return self.create_bulk(context, [data])[0]
-
     def create_bulk(self, context, items):
         for item in items:
             validate_rule(item)
@@ -153,13 +150,9 @@ class SecurityGroupRuleService(interface.ResourceService):
         if len(set(keys)) != len(keys):
             raise exceptions.DuplicateSecurityGroupRuleInPost()
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                if self.quotas is not None:  # first: see QuotaService.check
-                    self.quotas.check_items(session, 'security_group_rule', items)
-                return [self._create(session, context, item) for item in items]
-        return run()
+        return self.create_items(
+            'security_group_rule', items,
+            lambda session, item: self._create(session, context, item))
 
     def _create(self, session, context, item):
         check_group_visible(session, context, item['security_group_id'])

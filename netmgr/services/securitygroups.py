@@ -122,29 +122,21 @@ class SecurityGroupService(interface.ResourceService):
 
     # ---- writes ---------------------------------------------------------------------------
 
-    def create(self, context, data):
-        return self.create_bulk(context, [data])[0]
-
     def create_bulk(self, context, items):
         for item in items:
             if item['name'] == const.DEFAULT_SECURITY_GROUP:
                 raise exceptions.SecurityGroupDefaultAlreadyExists()
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                if self.quotas is not None:  # first: see QuotaService.check
-                    self.quotas.check_items(session, 'security_group', items)
-                created = []
-                for item in items:
-                    default_group_id(session, item['tenant_id'])
-                    values, rules = _insert_group(session, item['tenant_id'], item['name'],
-                                                  item['description'])
-                    group = rows.to_api(values, COLUMNS)
-                    group['security_group_rules'] = rules
-                    created.append(group)
-                return created
-        return run()
+        return self.create_items('security_group', items, self._create)
+
+    @staticmethod
+    def _create(session, item):
+        default_group_id(session, item['tenant_id'])
+        values, rules = _insert_group(session, item['tenant_id'], item['name'],
+                                      item['description'])
+        group = rows.to_api(values, COLUMNS)
+        group['security_group_rules'] = rules
+        return group
 
     def update(self, context, group_id, data):
         if data.get('name') == const.DEFAULT_SECURITY_GROUP:

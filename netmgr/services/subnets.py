@@ -133,17 +133,8 @@ class SubnetService(interface.ResourceService):
 
     # ---- create --------------------------------------------------------------------------
 
-    def create(self, context, data):
-        return self.create_bulk(context, [data])[0]
-
     def create_bulk(self, context, items):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                if self.quotas is not None:  # first: see QuotaService.check
-                    self.quotas.check_items(session, 'subnet', items)
-                return [self._create(session, item) for item in items]
-        created = run()
+        created = self.create_items('subnet', items, self._create)
         for subnet in created:
             self.notifier.subnet_created(context, subnet)
         return created
