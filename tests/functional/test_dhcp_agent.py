@@ -16,6 +16,7 @@ from netmgr.agent.dhcp import device as dhcp_device
 from netmgr.agent.linux import interface
 from netmgr.agent.linux import ip_lib
 from netmgr.agent.linux import process
+from tests.fixtures import gateway
 from tests.fixtures.agents import AgentProcess, port_status, simulated_host, VLAN_RANGE
 from tests.fixtures.agents import wait_for
 from tests.functional.rest_helpers import _net
@@ -81,8 +82,7 @@ class DhcpHost:
         return str(self.state_path / 'dhcp' / network_id / 'pid')
 
     def dnsmasq_pid(self, network_id):
-        manager = process.ProcessManager(None, network_id, self.pid_file(network_id))
-        return manager.pid if manager.active() else None
+        return gateway.running_pid(network_id, self.pid_file(network_id))
 
     def dhcp_port(self, network_id):
         ports = self.server.client().list('ports', {'network_id': network_id,

@@ -188,18 +188,6 @@ def pool():
 
 
 @pytest.fixture
-def fresh_url(db_backend, database_factory):
-    """A fresh database migrated to head, dropped after the test."""
-    from tests.fixtures import databases
-    try:
-        url = database_factory.create(db_backend, migrate=True)
-    except databases.DatabaseServerUnavailable as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield url
-    database_factory.drop(url)
-
-
-@pytest.fixture
 def parent(fresh_url):
     db = db_api.Database(fresh_url)
     client = nm_client.Client.from_conf(nm_conf.new_conf(**{'QUOTAS.quota_port': -1}),

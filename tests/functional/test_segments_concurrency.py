@@ -71,17 +71,6 @@ def pool():
         yield workers
 
 
-@pytest.fixture
-def fresh_url(db_backend, database_factory):
-    from tests.fixtures import databases
-    try:
-        url = database_factory.create(db_backend, migrate=True)
-    except databases.DatabaseServerUnavailable as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield url
-    database_factory.drop(url)
-
-
 def test_concurrent_creates_never_share_a_vni_and_end_in_503(pool, fresh_url):
     start_at = time.time() + 1.0
     pending = [pool.apply_async(_run, (fresh_url, start_at)) for _ in range(WORKERS)]
