@@ -24,8 +24,10 @@ VXLAN_OPTS = [
     cfg.StrOpt('local_ip', default='',
                help='IP address of this host on the tunnel network (VXLAN source).'),
     cfg.ListOpt('remote_ips', default=[], sample_default='192.0.2.2,192.0.2.3',
-                help='Tunnel IP addresses of the other hosts: broadcast and unknown unicast '
-                     'of every vxlan network is sent to each of them (no multicast).'),
+                help='Tunnel IP addresses of other hosts to flood to, besides those the '
+                     'server announces (every L2 agent with a local_ip announces its own): '
+                     'broadcast and unknown unicast of every vxlan network is sent to each of '
+                     'them (no multicast).'),
     cfg.PortOpt('udp_port', default=4789, help='UDP port of the VXLAN tunnels.'),
 ]
 

@@ -39,3 +39,13 @@ class PortBinding(Base):
     # JSON text
     vif_details = sa.Column(sa.Text, nullable=False)
     profile = sa.Column(sa.Text, nullable=False)
+
+
+class TunnelEndpoint(Base):
+    """A host's tunnel IP for a tunnel type (vxlan), as its L2 agent announced it with
+    tunnel_sync: where the other hosts send broadcast and unknown unicast."""
+    __tablename__ = 'tunnelendpoints'
+    __table_args__ = TABLE_OPTS
+    tunnel_type = sa.Column(sa.String(32), primary_key=True)
+    ip_address = sa.Column(sa.String(64), primary_key=True)
+    host = sa.Column(NAME, nullable=False, index=True)

@@ -3,20 +3,25 @@ Paired with the L2 agent's notification endpoint.
 
 Version history:
     1.0 - port_update, port_delete, network_update, network_delete
+    1.1 - tunnel_update
 """
 
 from netmgr import constants as const
 from netmgr.rpc import transport as rpc_transport
 
-VERSION = '1.0'
+VERSION = '1.1'
+# Messages carry the version that introduced them, so agents of an older version still take
+# the ones they know.
+BASE_VERSION = '1.0'
 
 
 class AgentNotifyAPI:
     def __init__(self, transport, topic=const.TOPIC_L2_AGENT):
-        self.client = rpc_transport.get_client(transport, topic, VERSION, fanout=True)
+        self.client = rpc_transport.get_client(transport, topic, BASE_VERSION, fanout=True)
 
-    def _cast(self, context, method, **kwargs):
-        self.client.prepare(fanout=True).cast(context, method, **kwargs)
+    def _cast(self, context, method, version=None, **kwargs):
+        options = {'version': version} if version else {}
+        self.client.prepare(fanout=True, **options).cast(context, method, **kwargs)
 
     def port_update(self, context, port, network_type=None, segmentation_id=None,
                     physical_network=None):
@@ -31,3 +36,7 @@ class AgentNotifyAPI:
 
     def network_delete(self, context, network_id):
         self._cast(context, 'network_delete', network_id=network_id)
+
+    def tunnel_update(self, context, tunnel_ip, tunnel_type, host):
+        self._cast(context, 'tunnel_update', version='1.1', tunnel_ip=tunnel_ip,
+                   tunnel_type=tunnel_type, host=host)

@@ -5,17 +5,19 @@ Version history:
     1.0 - get_device_details, get_devices_details_list, update_device_up,
           update_device_down
     1.1 - update_device_list (batched up/down), get_ports_on_host
+    1.2 - tunnel_sync
 """
 
 from netmgr import constants as const
 from netmgr.rpc import transport as rpc_transport
 
-VERSION = '1.1'
+VERSION = '1.2'
+BASE_VERSION = '1.0'      # calls carry the version that introduced them
 
 
 class PluginApi:
     def __init__(self, transport, timeout=None):
-        self.client = rpc_transport.get_client(transport, const.TOPIC_PLUGIN, VERSION,
+        self.client = rpc_transport.get_client(transport, const.TOPIC_PLUGIN, BASE_VERSION,
                                                timeout=timeout)
 
     def get_device_details(self, context, device, agent_id, host):
@@ -42,3 +44,9 @@ class PluginApi:
     def get_ports_on_host(self, context, host):
         return self.client.prepare(version='1.1').call(context, 'get_ports_on_host',
                                                        host=host)
+
+    def tunnel_sync(self, context, tunnel_ip, tunnel_type, host):
+        """{'tunnels': [{'ip_address', 'host'}]}: every host's endpoint, this one's included."""
+        return self.client.prepare(version='1.2').call(context, 'tunnel_sync',
+                                                       tunnel_ip=tunnel_ip,
+                                                       tunnel_type=tunnel_type, host=host)

@@ -21,6 +21,7 @@ from netmgr.services import routers
 from netmgr.services import security_group_rules
 from netmgr.services import securitygroups
 from netmgr.services import subnets
+from netmgr.services import tunnels
 
 
 class CoreServices:
@@ -57,6 +58,7 @@ class CoreServices:
                                        quotas=self.quotas, extensions=port_extensions,
                                        notifier=self.notifier)
         self.devices = devices.DeviceService(db, self.ports, self.l2_driver, retries)
+        self.tunnels = tunnels.TunnelService(db, self.notifier, retries)
         self.security_groups = securitygroups.SecurityGroupService(db, retries, self.quotas)
         self.security_group_rules = security_group_rules.SecurityGroupRuleService(
             db, retries, self.quotas)

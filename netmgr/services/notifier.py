@@ -50,6 +50,9 @@ class NullNotifier:
     def router_deleted(self, context, router_id):
         pass
 
+    def tunnel_added(self, context, tunnel_ip, tunnel_type, host):
+        pass
+
 
 class AgentNotifier(NullNotifier):
     def __init__(self, transport, db, l2_driver):
@@ -118,3 +121,7 @@ class AgentNotifier(NullNotifier):
 
     def router_deleted(self, context, router_id):
         self._send('router %s delete' % router_id, self.l3.router_deleted, context, router_id)
+
+    def tunnel_added(self, context, tunnel_ip, tunnel_type, host):
+        self._send('tunnel endpoint %s of %s' % (tunnel_ip, host), self.l2.tunnel_update,
+                   context, tunnel_ip, tunnel_type, host)

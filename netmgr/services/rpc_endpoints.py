@@ -31,8 +31,9 @@ class ReportsEndpoint:
 class PluginEndpoint:
     target = oslo_messaging.Target(version=plugin_api.VERSION)
 
-    def __init__(self, devices):
+    def __init__(self, devices, tunnels=None):
         self.devices = devices
+        self.tunnels = tunnels
 
     def get_device_details(self, context, device, agent_id=None, host=None):
         return self.devices.details([device], host)[0]
@@ -57,3 +58,6 @@ class PluginEndpoint:
 
     def get_ports_on_host(self, context, host):
         return self.devices.ports_on_host(host)
+
+    def tunnel_sync(self, context, tunnel_ip, tunnel_type, host=None):
+        return {'tunnels': self.tunnels.sync(tunnel_ip, tunnel_type, host)}

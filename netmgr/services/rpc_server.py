@@ -18,7 +18,8 @@ class RpcService:
         self.transport = transport or rpc_transport.get_transport(conf)
         endpoints = {
             const.TOPIC_REPORTS: [rpc_endpoints.ReportsEndpoint(services.agents)],
-            const.TOPIC_PLUGIN: [rpc_endpoints.PluginEndpoint(services.devices)],
+            const.TOPIC_PLUGIN: [
+                rpc_endpoints.PluginEndpoint(services.devices, services.tunnels)],
             const.TOPIC_DHCP_PLUGIN: [dhcp_rpc.DhcpRpcEndpoint(services)],
             const.TOPIC_L3_PLUGIN: [l3_rpc.L3RpcEndpoint(services)],
         }

@@ -1,7 +1,9 @@
 """Two simulated hosts, each a network namespace running its own netmgr-linuxbridge-agent
 (``ip netns exec``), joined by an underlay veth pair (VXLAN tunnel IPs) and a second veth
-pair that is physnet1's interface on both. Instances are namespaces whose veth's host end is
-``tap<port-id[:11]>`` in the host namespace, as the Linux bridge VIF driver makes it.
+pair that is physnet1's interface on both. Neither host lists the other's tunnel IP: the
+agents learn them from the server (tunnel_sync, tunnel_update). Instances are namespaces
+whose veth's host end is ``tap<port-id[:11]>`` in the host namespace, as the Linux bridge VIF
+driver makes it.
 
 A host namespace has its own loopback, so each one gets a relay from its 127.0.0.1:5672 to
 RabbitMQ on the machine's 127.0.0.1."""
@@ -122,13 +124,13 @@ def hosts(netlab, agent_factory, rpc_options, server):
     relays = [RabbitRelay(ns) for ns in namespaces]
     made = []
     # taps are found through link events, with the default 2 s rescan as the safety net
-    for number, (ns, local, other, phys) in enumerate(zip(
-            namespaces, tunnel_ips, reversed(tunnel_ips), (physical + 'a', physical + 'b'))):
+    for number, (ns, local, phys) in enumerate(zip(
+            namespaces, tunnel_ips, (physical + 'a', physical + 'b'))):
         name = '%s-lb%d' % (netlab.prefix, number + 1)
         agent = agent_factory.add(AgentProcess(
             agent_factory.base_dir / name, name, rpc_options,
             {'LINUX_BRIDGE': {'physical_interface_mappings': 'physnet1:%s' % phys},
-             'VXLAN': {'local_ip': local, 'remote_ips': other},
+             'VXLAN': {'local_ip': local},
              'AGENT': {'report_interval': 1.0, 'polling_interval': 2}},
             binary=LB_BIN, namespace=ns))
         made.append(Host(name, ns, agent, phys))
@@ -182,6 +184,7 @@ def test_vxlan_and_flat_networks_cross_hosts_other_networks_do_not(netlab, serve
     pf2, nsf2 = boot(netlab, admin, h2, flat)
     _active(admin, pa1, pa2, pb2, pf1, pf2)
     assert netlab.ping_within(nsa1, _ip(pa2))
+    assert netlab.ping_within(nsa2, _ip(pa1))       # each side floods to the other
     assert netlab.ping_within(nsf1, _ip(pf2))
     assert not netlab.ping(nsa1, _ip(pb2))           # same CIDR, other vxlan network
     assert not netlab.ping(nsb2, _ip(pa1))
@@ -189,6 +192,7 @@ def test_vxlan_and_flat_networks_cross_hosts_other_networks_do_not(netlab, serve
     vni = admin.show('network', net_a['id'])['provider:segmentation_id']
     assert 'vxlan-%d' % vni in h1.bridge(net_a['id']).interfaces()
     assert bridge_lib.flood_entries('vxlan-%d' % vni, h1.namespace) == ['192.0.2.2']
+    assert bridge_lib.flood_entries('vxlan-%d' % vni, h2.namespace) == ['192.0.2.1']
     assert h1.physical in h1.bridge(flat['id']).interfaces()
 
     # the last port of a network on a host goes: its bridge and vxlan device go too

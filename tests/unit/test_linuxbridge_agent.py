@@ -36,6 +36,12 @@ class FakeBridges(lb_bridges.BridgeManager):
         self.present = set()        # taps on the host
         self.members = {}           # bridge -> set of members
         self.removed = []
+        self.flooded = []           # remote_ips after each set_remote_ips
+
+    def set_remote_ips(self, remote_ips):
+        self.remote_ips = sorted((set(self.static_remote_ips) | set(remote_ips)) -
+                                 {self.local_ip})
+        self.flooded.append(self.remote_ips)
 
     def taps(self):
         return set(self.present)
@@ -68,6 +74,13 @@ class FakeServer:
         self.asked = []
         self.reports = []
         self.fail = set()           # method names that raise
+        self.tunnels = [{'ip_address': '192.0.2.1', 'host': HOST}]
+        self.synced = []
+
+    def tunnel_sync(self, context, tunnel_ip, tunnel_type, host):
+        self._maybe_fail('tunnel_sync')
+        self.synced.append((tunnel_ip, tunnel_type, host))
+        return {'tunnels': list(self.tunnels)}
 
     def _maybe_fail(self, method):
         if method in self.fail:
@@ -319,3 +332,60 @@ def test_only_link_events_of_taps_wake_the_loop(parts):
     assert not agent._wake.is_set()
     agent.device_changed(tap(1))
     assert agent._wake.is_set()
+
+
+def test_tunnel_endpoints_announced_at_start_and_later_are_flooded_to(parts):
+    bridges, server = parts
+    bridges.static_remote_ips = ['192.0.2.9']
+    server.tunnels.append({'ip_address': '192.0.2.2', 'host': 'compute-2'})
+    agent = make_agent(parts)
+    assert server.synced == [('192.0.2.1', 'vxlan', HOST)]
+    assert bridges.flooded == [['192.0.2.2', '192.0.2.9']]
+    agent.tunnel_added('192.0.2.3', 'vxlan', 'compute-3')
+    agent.tunnel_added('192.0.2.4', 'gre', 'compute-4')         # not carried here
+    assert agent._wake.is_set()
+    agent.process_once()
+    assert bridges.flooded[-1] == ['192.0.2.2', '192.0.2.3', '192.0.2.9']
+    agent.process_once()                                         # nothing new: left alone
+    assert len(bridges.flooded) == 2 and len(server.synced) == 1
+
+
+def test_tunnel_sync_failure_is_retried_before_any_wiring(parts):
+    bridges, server = parts
+    server.fail.add('tunnel_sync')
+    agent = make_agent(parts, started=False)
+    add_port(parts, 1, NET_VX)
+    with pytest.raises(RuntimeError):
+        agent.process_once()
+    assert bridges.members == {} and bridges.flooded == []
+    server.fail.clear()
+    server.tunnels.append({'ip_address': '192.0.2.2', 'host': 'compute-2'})
+    agent.process_once()
+    assert bridges.flooded == [['192.0.2.2']]
+    assert bridges.bridge_of(tap(1)) == lb_bridges.bridge_name(NET_VX)
+
+
+def test_without_local_ip_no_tunnel_is_synced_or_learnt():
+    bridges, server = FakeBridges(local_ip=None), FakeServer()
+    agent = make_agent((bridges, server))
+    agent.tunnel_added('192.0.2.3', 'vxlan', 'compute-3')
+    agent.process_once()
+    assert server.synced == [] and bridges.flooded == []
+
+
+def test_flood_entries_follow_the_remote_ips_on_present_vxlan_devices(monkeypatch):
+    entries = {'vxlan-301': {'192.0.2.7'}, 'vxlan-302': set()}
+    links = [{'name': name, 'kind': 'vxlan'} for name in entries] + [
+        {'name': 'vxlan-x', 'kind': 'bridge'}, {'name': 'eth0', 'kind': 'vxlan'}]
+    monkeypatch.setattr(lb_bridges.ip_lib, 'list_links', lambda namespace=None: links)
+    monkeypatch.setattr(lb_bridges.bridge_lib, 'flood_entries',
+                        lambda dev, namespace=None: sorted(entries[dev]))
+    monkeypatch.setattr(lb_bridges.bridge_lib, 'add_flood_entry',
+                        lambda dev, ip, namespace=None: entries[dev].add(ip))
+    monkeypatch.setattr(lb_bridges.bridge_lib, 'delete_flood_entry',
+                        lambda dev, ip, namespace=None: entries[dev].discard(ip))
+    manager = lb_bridges.BridgeManager({}, local_ip='192.0.2.1', remote_ips=['192.0.2.9'])
+    manager.set_remote_ips({'192.0.2.1', '192.0.2.2'})
+    assert manager.remote_ips == ['192.0.2.2', '192.0.2.9']
+    assert entries == {'vxlan-301': {'192.0.2.2', '192.0.2.9'},
+                       'vxlan-302': {'192.0.2.2', '192.0.2.9'}}

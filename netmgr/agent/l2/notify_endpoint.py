@@ -23,3 +23,8 @@ class L2NotifyEndpoint:
 
     def network_delete(self, context, network_id, **kwargs):
         self.agent.network_deleted(network_id)
+
+    def tunnel_update(self, context, tunnel_ip, tunnel_type, host=None, **kwargs):
+        tunnel_added = getattr(self.agent, 'tunnel_added', None)
+        if tunnel_added is not None:        # agents that carry tunnels
+            tunnel_added(tunnel_ip, tunnel_type, host)

@@ -8,6 +8,10 @@ BridgeManager and reports up/down in one call. Up/down reports that failed are k
 again; taps whose details could not be fetched stay new. After a (re)start every tap present
 is wired again (idempotent: traffic goes on) and the server's ACTIVE ports of this host
 without a tap are reported down.
+
+With a VXLAN local_ip the agent announces it at each (re)start (tunnel_sync) and learns every
+other host's tunnel IP, then those announced later (tunnel_update): broadcast and unknown
+unicast of its VXLAN networks is flooded to all of them and to [VXLAN] remote_ips.
 """
 
 import dataclasses
@@ -49,6 +53,8 @@ class LinuxBridgeAgent:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._resync = True
+        self._tunnel_ips = set()    # other hosts' tunnel IPs, announced to this agent
+        self._tunnels_changed = False
         self.backoff = 0.0
 
     # ---- inputs (any thread) ---------------------------------------------------------------
@@ -68,6 +74,16 @@ class LinuxBridgeAgent:
     def network_deleted(self, network_id):
         with self._lock:
             self._pending.update(t for t, s in self.taps.items() if s.network_id == network_id)
+        self._wake.set()
+
+    def tunnel_added(self, tunnel_ip, tunnel_type, host=None):
+        """Another host announced its tunnel endpoint (any thread)."""
+        if tunnel_type != lb_bridges.VXLAN or not self.bridges.local_ip:
+            return
+        with self._lock:
+            if tunnel_ip not in self._tunnel_ips:
+                self._tunnel_ips.add(tunnel_ip)
+                self._tunnels_changed = True
         self._wake.set()
 
     def device_count(self):
@@ -110,8 +126,19 @@ class LinuxBridgeAgent:
             self._forget(tap, touched)
         resync = self._resync
         if resync:
+            self._sync_tunnels()
             active = self.plugin_rpc.get_ports_on_host(self.context, self.host)
             self._down |= {p for p in active if tap_name(p) not in present}
+        with self._lock:
+            tunnels_changed, self._tunnels_changed = self._tunnels_changed, False
+            tunnel_ips = set(self._tunnel_ips)
+        if tunnels_changed:
+            try:
+                self.bridges.set_remote_ips(tunnel_ips)
+            except Exception:
+                with self._lock:
+                    self._tunnels_changed = True
+                raise
         todo = sorted((present - set(self.taps)) | (pending & present))
         if todo:
             details = self.plugin_rpc.get_devices_details_list(
@@ -128,6 +155,15 @@ class LinuxBridgeAgent:
                     self.bridges.remove_if_unused(bridge)
             self._resync = False
         self._report()
+
+    def _sync_tunnels(self):
+        if not self.bridges.local_ip:
+            return
+        answer = self.plugin_rpc.tunnel_sync(self.context, self.bridges.local_ip,
+                                             lb_bridges.VXLAN, self.host)
+        with self._lock:
+            self._tunnel_ips |= {t['ip_address'] for t in answer.get('tunnels', ())}
+            self._tunnels_changed = True
 
     def _forget(self, tap, touched):
         if tap.port_id:

@@ -42,7 +42,8 @@ class BridgeManager:
                  namespace=None):
         self.interface_mappings = dict(interface_mappings)
         self.local_ip = local_ip
-        self.remote_ips = list(remote_ips)
+        self.static_remote_ips = list(remote_ips)      # [VXLAN] remote_ips
+        self.remote_ips = list(remote_ips)             # those plus the announced ones
         self.vxlan_port = vxlan_port
         self.namespace = namespace
 
@@ -125,13 +126,26 @@ class BridgeManager:
             name = vxlan_name(segment['segmentation_id'])
             bridge_lib.add_vxlan(name, segment['segmentation_id'], self.local_ip,
                                  port=self.vxlan_port, namespace=self.namespace)
-            present = set(bridge_lib.flood_entries(name, self.namespace))
-            for remote in set(self.remote_ips) - present:
-                bridge_lib.add_flood_entry(name, remote, self.namespace)
-            for remote in present - set(self.remote_ips):     # [VXLAN] remote_ips changed
-                bridge_lib.delete_flood_entry(name, remote, self.namespace)
+            self._flood(name)
             return name
         return None
+
+    def set_remote_ips(self, remote_ips):
+        """Flood to ``remote_ips`` (and the configured ones) from now on, on the VXLAN
+        devices present too."""
+        self.remote_ips = sorted((set(self.static_remote_ips) | set(remote_ips)) -
+                                 {self.local_ip})
+        for link in ip_lib.list_links(self.namespace):
+            if link['kind'] == VXLAN and link['name'].startswith(VXLAN_PREFIX):
+                self._flood(link['name'])
+
+    def _flood(self, vxlan_device):
+        """One flood entry per remote IP on ``vxlan_device``, none for others."""
+        present = set(bridge_lib.flood_entries(vxlan_device, self.namespace))
+        for remote in set(self.remote_ips) - present:
+            bridge_lib.add_flood_entry(vxlan_device, remote, self.namespace)
+        for remote in present - set(self.remote_ips):     # a remote went away
+            bridge_lib.delete_flood_entry(vxlan_device, remote, self.namespace)
 
     def _bridge(self, name):
         return bridge_lib.LinuxBridge(name, self.namespace)
