@@ -18,24 +18,17 @@ stopped by PID.
 """
 
 import argparse
-import contextlib
 import json
-import os
 import pathlib
-import secrets
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 from netmgr.agent.dhcp import device as dhcp_device
 from netmgr.agent.linux import ip_lib
-from netmgr.agent.linux import process
+from tests.benchmarks import lab as bench_lab
 from tests.fixtures import agents
-from tests.fixtures import netlab as netlab_fixture
-from tests.fixtures import rabbit
 from tests.fixtures import server as server_fixture
 
 SIZES = (1, 20)
@@ -98,39 +91,6 @@ def check_addresses(api, prefix, instances):
     return good
 
 
-@contextlib.contextmanager
-def rabbit_vhost():
-    """A RabbitMQ virtual host of this run's own: topic queues are named after the topic
-    alone, so another run's agents or servers on the broker would hear ours."""
-    vhost = 'netmgr-bench-%d-%s' % (os.getpid(), secrets.token_hex(2))
-    rabbit.rabbitmqctl('add_vhost', vhost)
-    try:
-        rabbit.rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*')
-        yield {'rpc_enabled': True, 'transport_url': rabbit.TRANSPORT_URL + vhost,
-               'control_exchange': vhost}
-    finally:
-        rabbit.rabbitmqctl('delete_vhost', vhost)
-
-
-def start_dhcp_agent(directory, host, int_br, options, state_path):
-    sections = {'OVS': {'integration_bridge': int_br, 'datapath_type': 'netdev'},
-                'DHCP': {'dnsmasq_user': 'root'}, 'AGENT': {'report_interval': 1.0}}
-    return agents.AgentProcess(directory, host, options, sections,
-                               binary=BIN / 'netmgr-dhcp-agent',
-                               options={'state_path': str(state_path)}).start()
-
-
-def remove_dhcp_leftovers(state_path, network_ids):
-    """What a DHCP agent that did not get to clean up left: dnsmasq and qdhcp- namespaces."""
-    dhcp_dir = state_path / 'dhcp'
-    for network_id in set(network_ids) | set(os.listdir(dhcp_dir) if dhcp_dir.is_dir()
-                                             else ()):
-        manager = process.ProcessManager(None, network_id, str(dhcp_dir / network_id / 'pid'))
-        if manager.active():
-            os.kill(manager.pid, signal.SIGKILL)
-        ip_lib.delete_namespace(dhcp_device.namespace(network_id), if_exists=True)
-
-
 def rounds(api, base, prefix, namespaces, label, one_process):
     """Boot then delete 1 and 20 instances: one command per instance, or one for all."""
     how = 'instance(s) in one netmgr-compute' if one_process else 'process(es) at once'
@@ -156,60 +116,42 @@ def main():
                         choices=('FlatManager', 'FlatDHCPManager'))
     args = parser.parse_args()
     dhcp = args.manager == 'FlatDHCPManager'
-    with tempfile.TemporaryDirectory() as tmp, netlab_fixture.open_lab() as lab, \
-            rabbit_vhost() as options:
-        tmp = pathlib.Path(tmp)
-        server = server_fixture.start_server(
-            tmp / 'server', api_workers=1, debug=False, **options,
-            sections={'l2': {'tenant_network_types': 'vlan',
-                             'network_vlan_ranges': 'physnet1:100:199'}})
-        started, namespaces, network_ids = [], [], []
-        prefix = lab.prefix + 'vm'
-        api = server.client()
-        try:
-            int_br, phys_br = lab.bridge(), lab.bridge()
-            host = lab.prefix + '-bench'
-            started.append(agents.AgentProcess.ovs(tmp / 'agent', host, int_br.name,
-                                                   {'physnet1': phys_br.name},
-                                                   options).start())
-            if dhcp:
-                started.append(start_dhcp_agent(tmp / 'dhcp-agent', host, int_br.name,
-                                                options, tmp / 'dhcp-state'))
-            agents.wait_for(lambda: len(api.list('agents', {'host': host})) == len(started),
-                            timeout=30, message='agents report')
-            compute_conf = tmp / 'compute.conf'
-            write_compute_conf(compute_conf, host, int_br.name, prefix, args.manager, tmp)
-            base = [str(COMPUTE_BIN), '--config-file', str(server.config),
-                    '--config-file', str(compute_conf)]
-            print('netmgr-compute boot -> %s (%s)' % (
-                'DHCP lease' if dhcp else 'injected address', args.manager))
+    namespaces = []
+    try:
+        with bench_lab.agent_stack('boot', dhcp=dhcp) as stack:
+            run(stack, args.manager, dhcp, stack.lab.prefix + 'vm', namespaces)
+    finally:
+        for namespace in namespaces:
+            ip_lib.delete_namespace(namespace, if_exists=True)
 
-            namespaces.append(prefix + 'first')
-            [(seconds, out)], failures = run_together([base + ['boot', 'first']])
-            if failures:
-                raise SystemExit('first boot failed: %s' % failures[0])
-            network_ids.append(json.loads(out)[0]['network']['id'])
-            print('  1 first boot (makes the network%s): addressed in %.2f s' % (
-                '; the DHCP agent starts dnsmasq' if dhcp else '', seconds))
-            run_together([base + ['delete', 'first']])
 
-            rounds(api, base, prefix, namespaces, 'r', one_process=False)
-            rounds(api, base, prefix, namespaces, 's', one_process=True)
+def run(stack, manager, dhcp, prefix, namespaces):
+    api, network_ids = stack.api, []
+    compute_conf = stack.tmp / 'compute.conf'
+    write_compute_conf(compute_conf, stack.host, stack.int_br.name, prefix, manager, stack.tmp)
+    base = [str(COMPUTE_BIN), '--config-file', str(stack.server.config),
+            '--config-file', str(compute_conf)]
+    print('netmgr-compute boot -> %s (%s)' % ('DHCP lease' if dhcp else 'injected address',
+                                              manager))
 
-            for network_id in network_ids:
-                api.remove('network', network_id)
-            if dhcp:
-                agents.wait_for(lambda: not any(
-                    ip_lib.namespace_exists(dhcp_device.namespace(n)) for n in network_ids),
-                    timeout=30, message='qdhcp- namespace removed by the DHCP agent')
-        finally:
-            for namespace in namespaces:
-                ip_lib.delete_namespace(namespace, if_exists=True)
-            for agent in started:
-                agent.stop()
-            if dhcp:
-                remove_dhcp_leftovers(tmp / 'dhcp-state', network_ids)
-            server.stop()
+    namespaces.append(prefix + 'first')
+    [(seconds, out)], failures = run_together([base + ['boot', 'first']])
+    if failures:
+        raise SystemExit('first boot failed: %s' % failures[0])
+    network_ids.append(json.loads(out)[0]['network']['id'])
+    print('  1 first boot (makes the network%s): addressed in %.2f s' % (
+        '; the DHCP agent starts dnsmasq' if dhcp else '', seconds))
+    run_together([base + ['delete', 'first']])
+
+    rounds(api, base, prefix, namespaces, 'r', one_process=False)
+    rounds(api, base, prefix, namespaces, 's', one_process=True)
+
+    for network_id in network_ids:
+        api.remove('network', network_id)
+    if dhcp:
+        agents.wait_for(lambda: not any(
+            ip_lib.namespace_exists(dhcp_device.namespace(n)) for n in network_ids),
+            timeout=30, message='qdhcp- namespace removed by the DHCP agent')
 
 
 if __name__ == '__main__':

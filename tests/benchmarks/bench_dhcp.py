@@ -29,13 +29,8 @@ import time
 
 from netmgr.agent.dhcp import agent as dhcp_agent
 from netmgr.agent.linux import dnsmasq
-from netmgr.agent.linux import executor as agent_executor
-from netmgr.agent.linux import ip_lib
-from netmgr.agent.linux import process
+from tests.benchmarks import lab as bench_lab
 from tests.fixtures import agents
-from tests.fixtures import netlab as netlab_fixture
-from tests.fixtures import rabbit
-from tests.fixtures import server as server_fixture
 
 ROUNDS = 10
 BIG_NETWORK = 5000
@@ -98,75 +93,31 @@ def _read(path):
 
 
 def bench_lease():
-    with rabbit.private_vhost('netmgr-bench-dhcp-') as vhost:
-        return _bench_lease(rabbit.options_for(vhost))
-
-
-def _bench_lease(options):
-    with tempfile.TemporaryDirectory() as tmp, netlab_fixture.open_lab() as lab:
-        server = server_fixture.start_server(
-            os.path.join(tmp, 'server'), api_workers=1, debug=False, **options,
-            sections={'l2': {'tenant_network_types': 'vlan',
-                             'network_vlan_ranges': 'physnet1:100:199'}})
-        started = []
-        state_path = os.path.join(tmp, 'dhcp-state')
-        try:
-            int_br, phys_br = lab.bridge(), lab.bridge()
-            host = lab.prefix + '-bench'
-            started.append(agents.AgentProcess.ovs(
-                os.path.join(tmp, 'ovs'), host, int_br.name, {'physnet1': phys_br.name},
-                options).start())
-            started.append(agents.AgentProcess(
-                os.path.join(tmp, 'dhcp'), host, options,
-                {'OVS': {'integration_bridge': int_br.name, 'datapath_type': 'netdev'},
-                 'DHCP': {'dnsmasq_user': 'root'}},
-                binary=DHCP_AGENT_BIN, options={'state_path': state_path}).start())
-            api = server.client()
-            agents.wait_for(lambda: len(api.list('agents', {'host': host})) == 2,
-                            timeout=30, message='agent reports')
-            network = api.create('network', name='bench')
-            api.create('subnet', network_id=network['id'], cidr='10.80.0.0/24',
-                       ip_version=4)
-            hosts_file = os.path.join(state_path, 'dhcp', network['id'], 'host')
-            agents.wait_for(lambda: os.path.exists(hosts_file), timeout=30,
-                            message='dnsmasq up')
-            dhcp_port = api.list('ports', {'network_id': network['id'],
-                                           'device_owner': 'network:dhcp'})[0]
-            agents.wait_for(lambda: api.show('port', dhcp_port['id'])['status'] ==
-                            'ACTIVE', timeout=30, message='DHCP port ACTIVE')
-            script = os.path.join(tmp, 'udhcpc.sh')
-            with open(script, 'w') as f:
-                f.write(SCRIPT)
-            os.chmod(script, 0o755)
-            steps = [_lease_round(lab, api, host, int_br, network, hosts_file, script,
-                                  False) for _ in range(ROUNDS)]
-            direct = [_lease_round(lab, api, host, int_br, network, hosts_file, script,
-                                   True) for _ in range(ROUNDS)]
-            print('plug -> DHCP lease (%d rounds each; reference Neutron ~1.1 s)' % ROUNDS)
-            print('  port create -> host line in dnsmasq hosts: %s' %
-                  _ms([s[0] for s in steps + direct]))
-            print('  plug -> port ACTIVE:                       %s' %
-                  _ms([s[1] for s in steps]))
-            print('  udhcpc -> lease (port ACTIVE):             %s' %
-                  _ms([s[2] for s in steps]))
-            print('  plug -> lease, udhcpc started at plug:     %s' %
-                  _ms([s[3] for s in direct]))
-            print('  right address every time: %s' % all(s[4] for s in steps + direct))
-        finally:
-            for agent in started:
-                agent.stop()
-            _stop_dnsmasq(state_path)
-            server.stop()
-
-
-def _stop_dnsmasq(state_path):
-    """The agent leaves dnsmasq serving when it stops: end it and its namespace by record."""
-    dhcp_dir = os.path.join(state_path, 'dhcp')
-    for network_id in (os.listdir(dhcp_dir) if os.path.isdir(dhcp_dir) else ()):
-        manager = process.ProcessManager(agent_executor.Executor(), network_id,
-                                         os.path.join(dhcp_dir, network_id, 'pid'))
-        manager.stop()
-        ip_lib.delete_namespace('qdhcp-' + network_id)
+    with bench_lab.agent_stack('dhcp', dhcp=True) as stack:
+        api, host, int_br, lab = stack.api, stack.host, stack.int_br, stack.lab
+        network = api.create('network', name='bench')
+        api.create('subnet', network_id=network['id'], cidr='10.80.0.0/24', ip_version=4)
+        hosts_file = str(stack.dhcp_state / 'dhcp' / network['id'] / 'host')
+        agents.wait_for(lambda: os.path.exists(hosts_file), timeout=30, message='dnsmasq up')
+        dhcp_port = api.list('ports', {'network_id': network['id'],
+                                       'device_owner': 'network:dhcp'})[0]
+        agents.wait_for(lambda: api.show('port', dhcp_port['id'])['status'] == 'ACTIVE',
+                        timeout=30, message='DHCP port ACTIVE')
+        script = str(stack.tmp / 'udhcpc.sh')
+        with open(script, 'w') as f:
+            f.write(SCRIPT)
+        os.chmod(script, 0o755)
+        steps = [_lease_round(lab, api, host, int_br, network, hosts_file, script, False)
+                 for _ in range(ROUNDS)]
+        direct = [_lease_round(lab, api, host, int_br, network, hosts_file, script, True)
+                  for _ in range(ROUNDS)]
+        print('plug -> DHCP lease (%d rounds each; reference Neutron ~1.1 s)' % ROUNDS)
+        print('  port create -> host line in dnsmasq hosts: %s' %
+              _ms([s[0] for s in steps + direct]))
+        print('  plug -> port ACTIVE:                       %s' % _ms([s[1] for s in steps]))
+        print('  udhcpc -> lease (port ACTIVE):             %s' % _ms([s[2] for s in steps]))
+        print('  plug -> lease, udhcpc started at plug:     %s' % _ms([s[3] for s in direct]))
+        print('  right address every time: %s' % all(s[4] for s in steps + direct))
 
 
 # ---- 2: one change among 5,000 ports, in process -----------------------------------------

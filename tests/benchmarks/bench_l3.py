@@ -13,21 +13,16 @@ second between ARP tries by default, which would hide the agent's time). Everyth
 removed at the end; processes are stopped by PID.
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 
 from netmgr.agent.linux import ip_lib
+from tests.benchmarks import lab as bench_lab
 from tests.fixtures import agents
-from tests.fixtures import netlab as netlab_fixture
-from tests.fixtures import rabbit
-from tests.fixtures import server as server_fixture
 
 ROUNDS = 5
 EXT_CIDR, EXT_GATEWAY = '172.24.19.0/24', '172.24.19.1'
-L3_BIN = os.path.join(os.path.dirname(sys.executable), 'netmgr-l3-agent')
 
 
 def first_ping(lab, namespace, address, deadline=20):
@@ -120,59 +115,34 @@ def fip_round(lab, api, ext, port, outside, router):
 
 
 def main():
-    with rabbit.private_vhost('netmgr-bench-l3-') as vhost:
-        run(rabbit.options_for(vhost))
-
-
-def run(options):
     routers = []
-    with tempfile.TemporaryDirectory() as tmp, netlab_fixture.open_lab() as lab:
-        server = server_fixture.start_server(
-            os.path.join(tmp, 'server'), api_workers=1, debug=False, **options,
-            sections={'l2': {'tenant_network_types': 'vlan',
-                             'network_vlan_ranges': 'physnet1:100:199'}})
-        processes = []
-        try:
-            int_br, phys_br = lab.bridge(), lab.bridge()
-            host = lab.prefix + '-bench'
-            processes.append(agents.AgentProcess.ovs(
-                os.path.join(tmp, 'ovs'), host, int_br.name, {'physnet1': phys_br.name},
-                options).start())
-            processes.append(agents.AgentProcess(
-                os.path.join(tmp, 'l3'), host, options,
-                {'OVS': {'integration_bridge': int_br.name, 'datapath_type': 'netdev'},
-                 'AGENT': {'report_interval': 1}, 'L3': {'send_arp_count': 0}},
-                binary=L3_BIN).start())
-            api = server.client()
-            for agent_type in ('Open vSwitch agent', 'L3 agent'):
-                agents.wait_for(lambda t=agent_type: api.list(
-                    'agents', {'host': host, 'agent_type': t}), timeout=30,
-                    message='%s report' % agent_type)
-            ext, subnet, port, vm, outside = setup(lab, api, host, int_br, phys_br)
+    try:
+        with bench_lab.agent_stack('l3', l3=True) as stack:
+            run(stack, routers)
+    finally:
+        for router_id in routers:      # what the L3 agent did not get to remove
+            ip_lib.delete_namespace('qrouter-' + router_id, if_exists=True)
 
-            router_times = []
-            for _ in range(ROUNDS):
-                router, seconds = router_round(lab, api, ext, subnet, vm, outside)
-                routers.append(router['id'])
-                router_times.append(seconds)
-                remove_router(api, router, subnet)
-            print('router create (+gateway +interface) -> first ping through it '
-                  '(Neutron ~5 s): %s' % summary(router_times))
-            sys.stdout.flush()
 
-            router, _seconds = router_round(lab, api, ext, subnet, vm, outside)
-            routers.append(router['id'])
-            fip_times = [fip_round(lab, api, ext, port, outside, router)
-                         for _ in range(ROUNDS)]
-            print('floating IP create+associate -> first answered ping from outside '
-                  '(Neutron ~0.8 s): %s' % summary(fip_times))
-            remove_router(api, router, subnet)
-        finally:
-            for process in reversed(processes):
-                process.stop()
-            server.stop()
-            for router_id in routers:
-                ip_lib.delete_namespace('qrouter-' + router_id)
+def run(stack, routers):
+    lab, api = stack.lab, stack.api
+    ext, subnet, port, vm, outside = setup(lab, api, stack.host, stack.int_br, stack.phys_br)
+    router_times = []
+    for _ in range(ROUNDS):
+        router, seconds = router_round(lab, api, ext, subnet, vm, outside)
+        routers.append(router['id'])
+        router_times.append(seconds)
+        remove_router(api, router, subnet)
+    print('router create (+gateway +interface) -> first ping through it '
+          '(Neutron ~5 s): %s' % summary(router_times))
+    sys.stdout.flush()
+
+    router, _seconds = router_round(lab, api, ext, subnet, vm, outside)
+    routers.append(router['id'])
+    fip_times = [fip_round(lab, api, ext, port, outside, router) for _ in range(ROUNDS)]
+    print('floating IP create+associate -> first answered ping from outside '
+          '(Neutron ~0.8 s): %s' % summary(fip_times))
+    remove_router(api, router, subnet)
 
 
 if __name__ == '__main__':

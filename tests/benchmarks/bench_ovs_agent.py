@@ -10,15 +10,11 @@ carrying external_ids iface-id/attached-mac, like a VIF driver would) and polls 
 every one is ACTIVE. Everything made is removed at the end; processes are stopped by PID.
 """
 
-import os
 import sys
-import tempfile
 import time
 
+from tests.benchmarks import lab as bench_lab
 from tests.fixtures import agents
-from tests.fixtures import netlab as netlab_fixture
-from tests.fixtures import rabbit
-from tests.fixtures import server as server_fixture
 
 SIZES = (1, 50, 200)
 
@@ -48,35 +44,14 @@ def run_round(lab, api, host, int_br, network, count, round_no):
 
 
 def main():
-    with rabbit.private_vhost('netmgr-bench-ovs-') as vhost:
-        run(rabbit.options_for(vhost))
-
-
-def run(options):
-    with tempfile.TemporaryDirectory() as tmp, netlab_fixture.open_lab() as lab:
-        server = server_fixture.start_server(
-            os.path.join(tmp, 'server'), api_workers=1, debug=False, **options,
-            sections={'l2': {'tenant_network_types': 'vlan',
-                             'network_vlan_ranges': 'physnet1:100:199'}})
-        agent = None
-        try:
-            int_br, phys_br = lab.bridge(), lab.bridge()
-            host = lab.prefix + '-bench'
-            agent = agents.AgentProcess.ovs(os.path.join(tmp, 'agent'), host, int_br.name,
-                                            {'physnet1': phys_br.name}, options).start()
-            api = server.client()
-            agents.wait_for(lambda: api.list('agents', {'host': host}), timeout=30,
-                            message='agent report')
-            network = api.create('network', name='bench')
-            print('plug -> ACTIVE (reference Neutron: 1 port 1.2 s, 50 ports 7 s)')
-            for round_no, count in enumerate(SIZES):
-                seconds = run_round(lab, api, host, int_br, network, count, round_no)
-                print('%4d port(s): %.3f s' % (count, seconds))
-                sys.stdout.flush()
-        finally:
-            if agent is not None:
-                agent.stop()
-            server.stop()
+    with bench_lab.agent_stack('ovs') as stack:
+        network = stack.api.create('network', name='bench')
+        print('plug -> ACTIVE (reference Neutron: 1 port 1.2 s, 50 ports 7 s)')
+        for round_no, count in enumerate(SIZES):
+            seconds = run_round(stack.lab, stack.api, stack.host, stack.int_br, network,
+                                count, round_no)
+            print('%4d port(s): %.3f s' % (count, seconds))
+            sys.stdout.flush()
 
 
 if __name__ == '__main__':
