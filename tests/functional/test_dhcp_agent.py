@@ -9,6 +9,7 @@ hearing (and calling) the servers of other test runs on the same broker."""
 import os
 import re
 import signal
+import sys
 
 import pytest
 
@@ -16,6 +17,7 @@ from netmgr.agent.dhcp import device as dhcp_device
 from netmgr.agent.linux import interface
 from netmgr.agent.linux import ip_lib
 from netmgr.agent.linux import process
+from tests.fixtures import dhcpv6_client
 from tests.fixtures import gateway
 from tests.fixtures.agents import AgentProcess, port_status, simulated_host, VLAN_RANGE
 from tests.fixtures.agents import wait_for
@@ -32,6 +34,8 @@ case "$1" in
     ;;
 esac
 """
+
+DHCPV6_CLIENT = dhcpv6_client.__file__
 
 
 @pytest.fixture(scope='module')
@@ -242,3 +246,24 @@ def test_overlapping_network_without_gateway_and_network_delete(netlab, dhcp_hos
     assert not (host.state_path / 'dhcp' / net_b['id']).exists()
     # The other network with the same CIDR still serves.
     assert host.udhcpc(ns_a, dev_a)['ip'] == port_a['fixed_ips'][0]['ip_address']
+
+
+def test_dhcpv6_stateful_subnet_leases_the_ports_address(netlab, dhcp_host):
+    """A real DHCPv6 exchange (tests/fixtures/dhcpv6_client.py: Solicit, Advertise, Request,
+    Reply with a DUID-LL of the instance's MAC) against the agent's dnsmasq."""
+    host = dhcp_host
+    network, _ = host.network()
+    subnet = host.server.client().create(
+        'subnet', network_id=network['id'], ip_version=6, cidr='2001:db8:71::/64',
+        ipv6_address_mode='dhcpv6-stateful', ipv6_ra_mode='dhcpv6-stateful')
+    wait_for(lambda: _served(host, network['id']), timeout=30, message='DHCP served')
+    port, ns, dev = host.boot(network)
+    [fixed] = port['fixed_ips']
+    assert fixed['subnet_id'] == subnet['id']
+    out = netlab.executor.execute([sys.executable, DHCPV6_CLIENT, dev, port['mac_address'],
+                                   '15'], namespace=ns)
+    assert out.strip() == fixed['ip_address']
+    # Only the network's ports get an address: a DUID of another MAC gets none.
+    out = netlab.executor.execute([sys.executable, DHCPV6_CLIENT, dev, 'fa:16:3e:ff:ff:01',
+                                   '3'], namespace=ns)
+    assert out.strip() == ''
