@@ -14,7 +14,7 @@ MARKER = 'nova-network:%s'
 SHARED_OWNER = 'nova-network'      # tenant of the shared flat network and its router
 SUBNET_WAIT = 10.0                 # seconds to wait for a network another boot is making
 RIVAL_BACKOFF = 0.2                # at most this many seconds before retrying after a tie
-ATTEMPTS = 10                      # tries when other boots keep getting in the way
+ATTEMPTS = 20                      # tries when other boots keep getting in the way
 MANAGERS = ('FlatManager', 'FlatDHCPManager', 'VlanManager')
 
 
