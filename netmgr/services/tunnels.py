@@ -3,11 +3,14 @@
 (fanout tunnel_update) after commit, so hosts find each other without listing their peers in
 their configuration."""
 
+import ipaddress
+
 import sqlalchemy as sa
 
 from netmgr import context as nm_context
 from netmgr.db import agent_models
 from netmgr.db import api as db_api
+from netmgr import exceptions
 
 ENDPOINTS = agent_models.TunnelEndpoint.__table__
 
@@ -21,6 +24,14 @@ class TunnelService:
     def sync(self, tunnel_ip, tunnel_type, host):
         """Record ``host``'s endpoint (replacing an earlier IP of the host, or the host an IP
         had); return every endpoint of ``tunnel_type`` as [{'ip_address', 'host'}]."""
+        try:
+            tunnel_ip = str(ipaddress.ip_address(tunnel_ip))
+        except ValueError:
+            raise exceptions.InvalidInput(
+                error_message='tunnel_ip %r of host %s is not an IP address'
+                              % (tunnel_ip, host)) from None
+        host = host or ''
+
         @self._retry
         def run():
             with self.db.writer() as session:

@@ -10,6 +10,7 @@ from netmgr.agent.l2 import notify_endpoint
 from netmgr import client as client_mod
 from netmgr import constants as const
 from netmgr import context as ctx
+from netmgr import exceptions
 from netmgr.rpc import plugin_api
 from netmgr.rpc import transport as rpc_transport
 from netmgr.services import notifier
@@ -56,6 +57,12 @@ def test_a_host_with_a_new_ip_or_an_ip_on_a_new_host_replaces_the_old_endpoint(s
         _endpoint('192.0.2.11', 'h1'), _endpoint('192.0.2.2', 'h3')]
     assert service.notifier.seen[-2:] == [('192.0.2.11', 'vxlan', 'h1'),
                                           ('192.0.2.2', 'vxlan', 'h3')]
+
+
+def test_a_tunnel_ip_that_is_no_address_is_refused(service):
+    with pytest.raises(exceptions.InvalidInput, match="'not-an-ip' of host h1"):
+        service.sync('not-an-ip', 'vxlan', 'h1')
+    assert service.sync('192.0.2.1', 'vxlan', 'h2') == [_endpoint('192.0.2.1', 'h2')]
 
 
 class FakeLinuxBridgeAgent:

@@ -15,6 +15,7 @@ unicast of its VXLAN networks is flooded to all of them and to [VXLAN] remote_ip
 """
 
 import dataclasses
+import ipaddress
 import logging
 import threading
 
@@ -79,6 +80,11 @@ class LinuxBridgeAgent:
     def tunnel_added(self, tunnel_ip, tunnel_type, host=None):
         """Another host announced its tunnel endpoint (any thread)."""
         if tunnel_type != lb_bridges.VXLAN or not self.bridges.local_ip:
+            return
+        try:
+            tunnel_ip = str(ipaddress.ip_address(tunnel_ip))
+        except ValueError:
+            LOG.warning('ignored tunnel endpoint %r of %s: not an IP address', tunnel_ip, host)
             return
         with self._lock:
             if tunnel_ip not in self._tunnel_ips:
