@@ -6,6 +6,7 @@ import sys
 from netmgr.agent.l2 import notify_endpoint
 from netmgr.agent.linuxbridge import agent as lb_agent
 from netmgr.agent.linuxbridge import bridges as lb_bridges
+from netmgr.agent.linuxbridge import firewall as lb_firewall
 from netmgr.cmd import agent_service
 from netmgr.cmd import startup
 from netmgr import conf as nm_conf
@@ -27,10 +28,16 @@ def build(conf):
                       'tunnel_types': [lb_bridges.VXLAN] if local_ip else []}
     if local_ip:
         configurations['tunneling_ip'] = local_ip
+    firewall = None
+    if conf.SECURITYGROUP.enable_security_group:
+        lb_firewall.enable_bridge_netfilter()
+        firewall = lb_firewall.IptablesFirewall()
+    configurations['firewall'] = 'iptables' if firewall else 'noop'
     agent = lb_agent.LinuxBridgeAgent(
         conf.host, bridges,
         plugin_api.PluginApi(transport, timeout=conf.LINUX_BRIDGE.rpc_timeout),
-        polling_interval=conf.AGENT.polling_interval, configurations=configurations)
+        polling_interval=conf.AGENT.polling_interval, configurations=configurations,
+        firewall=firewall)
     return agent, transport
 
 

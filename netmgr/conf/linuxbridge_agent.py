@@ -31,6 +31,15 @@ VXLAN_OPTS = [
     cfg.PortOpt('udp_port', default=4789, help='UDP port of the VXLAN tunnels.'),
 ]
 
+SECURITYGROUP_GROUP = 'SECURITYGROUP'
+SECURITYGROUP_OPTS = [
+    cfg.BoolOpt('enable_security_group', default=True,
+                help='Filter the bridged traffic of instance taps by their ports\' security '
+                     'groups, port security and allowed address pairs (iptables, IPv4). '
+                     'Sets net.bridge.bridge-nf-call-iptables = 1 in the agent\'s network '
+                     'namespace.'),
+]
+
 AGENT_OPTS = [
     cfg.FloatOpt('polling_interval', default=2.0, min=0.1,
                  help='Seconds between two scans of the host for new or removed instance '
@@ -71,7 +80,9 @@ def register(conf):
     conf.register_opts(LB_OPTS, group=LB_GROUP)
     conf.register_opts(VXLAN_OPTS, group=VXLAN_GROUP)
     conf.register_opts(AGENT_OPTS, group=AGENT_GROUP)
+    conf.register_opts(SECURITYGROUP_OPTS, group=SECURITYGROUP_GROUP)
 
 
 def list_opts():
-    return [(LB_GROUP, LB_OPTS), (VXLAN_GROUP, VXLAN_OPTS), (AGENT_GROUP, AGENT_OPTS)]
+    return [(LB_GROUP, LB_OPTS), (VXLAN_GROUP, VXLAN_OPTS), (AGENT_GROUP, AGENT_OPTS),
+            (SECURITYGROUP_GROUP, SECURITYGROUP_OPTS)]

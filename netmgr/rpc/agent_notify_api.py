@@ -4,12 +4,13 @@ Paired with the L2 agent's notification endpoint.
 Version history:
     1.0 - port_update, port_delete, network_update, network_delete
     1.1 - tunnel_update
+    1.2 - security_groups_rule_updated, security_groups_member_updated
 """
 
 from netmgr import constants as const
 from netmgr.rpc import transport as rpc_transport
 
-VERSION = '1.1'
+VERSION = '1.2'
 # Messages carry the version that introduced them, so agents of an older version still take
 # the ones they know.
 BASE_VERSION = '1.0'
@@ -40,3 +41,11 @@ class AgentNotifyAPI:
     def tunnel_update(self, context, tunnel_ip, tunnel_type, host):
         self._cast(context, 'tunnel_update', version='1.1', tunnel_ip=tunnel_ip,
                    tunnel_type=tunnel_type, host=host)
+
+    def security_groups_rule_updated(self, context, security_groups):
+        self._cast(context, 'security_groups_rule_updated', version='1.2',
+                   security_groups=list(security_groups))
+
+    def security_groups_member_updated(self, context, security_groups):
+        self._cast(context, 'security_groups_member_updated', version='1.2',
+                   security_groups=list(security_groups))

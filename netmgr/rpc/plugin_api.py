@@ -6,12 +6,13 @@ Version history:
           update_device_down
     1.1 - update_device_list (batched up/down), get_ports_on_host
     1.2 - tunnel_sync
+    1.3 - security_group_info
 """
 
 from netmgr import constants as const
 from netmgr.rpc import transport as rpc_transport
 
-VERSION = '1.2'
+VERSION = '1.3'
 BASE_VERSION = '1.0'      # calls carry the version that introduced them
 
 
@@ -50,3 +51,8 @@ class PluginApi:
         return self.client.prepare(version='1.2').call(context, 'tunnel_sync',
                                                        tunnel_ip=tunnel_ip,
                                                        tunnel_type=tunnel_type, host=host)
+
+    def security_group_info(self, context, security_group_ids):
+        """Rules of the groups and the member addresses of their remote groups."""
+        return self.client.prepare(version='1.3').call(
+            context, 'security_group_info', security_group_ids=list(security_group_ids))

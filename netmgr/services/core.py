@@ -20,6 +20,7 @@ from netmgr.services import quotas
 from netmgr.services import routers
 from netmgr.services import security_group_rules
 from netmgr.services import securitygroups
+from netmgr.services import sg_rpc
 from netmgr.services import subnets
 from netmgr.services import tunnels
 
@@ -59,9 +60,11 @@ class CoreServices:
                                        notifier=self.notifier)
         self.devices = devices.DeviceService(db, self.ports, self.l2_driver, retries)
         self.tunnels = tunnels.TunnelService(db, self.notifier, retries)
-        self.security_groups = securitygroups.SecurityGroupService(db, retries, self.quotas)
+        self.security_groups = securitygroups.SecurityGroupService(
+            db, retries, self.quotas, notifier=self.notifier)
         self.security_group_rules = security_group_rules.SecurityGroupRuleService(
-            db, retries, self.quotas)
+            db, retries, self.quotas, notifier=self.notifier)
+        self.sg_info = sg_rpc.SecurityGroupInfo(db)
         self.routers = routers.RouterService(db, self.ports, self.subnets, retries,
                                              quotas=self.quotas, policy=policy,
                                              notifier=self.notifier)

@@ -53,6 +53,9 @@ class NullNotifier:
     def tunnel_added(self, context, tunnel_ip, tunnel_type, host):
         pass
 
+    def security_groups_rule_updated(self, context, group_ids):
+        pass
+
 
 class AgentNotifier(NullNotifier):
     def __init__(self, transport, db, l2_driver):
@@ -96,7 +99,11 @@ class AgentNotifier(NullNotifier):
                    subnet_id, network_id)
 
     def port_created(self, context, port):
-        self._send('port %s create' % port['id'], self.dhcp.port_create_end, context, port)
+        what = 'port %s create' % port['id']
+        self._send(what, self.dhcp.port_create_end, context, port)
+        if port.get('security_groups'):     # the groups' members changed
+            self._send(what, self.l2.security_groups_member_updated, context,
+                       port['security_groups'])
 
     def port_updated(self, context, port):
         with self.db.reader() as session:
@@ -125,3 +132,9 @@ class AgentNotifier(NullNotifier):
     def tunnel_added(self, context, tunnel_ip, tunnel_type, host):
         self._send('tunnel endpoint %s of %s' % (tunnel_ip, host), self.l2.tunnel_update,
                    context, tunnel_ip, tunnel_type, host)
+
+    def security_groups_rule_updated(self, context, group_ids):
+        group_ids = sorted(set(group_ids))
+        if group_ids:
+            self._send('rules of security groups %s' % ','.join(group_ids),
+                       self.l2.security_groups_rule_updated, context, group_ids)

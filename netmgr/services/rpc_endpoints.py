@@ -31,9 +31,10 @@ class ReportsEndpoint:
 class PluginEndpoint:
     target = oslo_messaging.Target(version=plugin_api.VERSION)
 
-    def __init__(self, devices, tunnels=None):
+    def __init__(self, devices, tunnels=None, security_groups=None):
         self.devices = devices
         self.tunnels = tunnels
+        self.security_groups = security_groups
 
     def get_device_details(self, context, device, agent_id=None, host=None):
         return self.devices.details([device], host)[0]
@@ -61,3 +62,6 @@ class PluginEndpoint:
 
     def tunnel_sync(self, context, tunnel_ip, tunnel_type, host=None):
         return {'tunnels': self.tunnels.sync(tunnel_ip, tunnel_type, host)}
+
+    def security_group_info(self, context, security_group_ids):
+        return self.security_groups.info(security_group_ids)

@@ -19,7 +19,8 @@ class RpcService:
         endpoints = {
             const.TOPIC_REPORTS: [rpc_endpoints.ReportsEndpoint(services.agents)],
             const.TOPIC_PLUGIN: [
-                rpc_endpoints.PluginEndpoint(services.devices, services.tunnels)],
+                rpc_endpoints.PluginEndpoint(services.devices, services.tunnels,
+                                             services.sg_info)],
             const.TOPIC_DHCP_PLUGIN: [dhcp_rpc.DhcpRpcEndpoint(services)],
             const.TOPIC_L3_PLUGIN: [l3_rpc.L3RpcEndpoint(services)],
         }

@@ -116,9 +116,10 @@ def rules_of_groups(session, group_ids):
 class SecurityGroupRuleService(interface.ResourceService):
     collection = 'security_group_rules'
 
-    def __init__(self, db, retries=20, quotas=None):
+    def __init__(self, db, retries=20, quotas=None, notifier=None):
         self.db = db
         self.quotas = quotas
+        self.notifier = notifier
         self._retry = db_api.retry_on_race(retries)
         if quotas is not None:
             quotas.register_count_source('security_group_rule', RULES.c.tenant_id)
@@ -150,9 +151,13 @@ class SecurityGroupRuleService(interface.ResourceService):
         if len(set(keys)) != len(keys):
             raise exceptions.DuplicateSecurityGroupRuleInPost()
 
-        return self.create_items(
+        created = self.create_items(
             'security_group_rule', items,
             lambda session, item: self._create(session, context, item))
+        if self.notifier is not None:
+            self.notifier.security_groups_rule_updated(
+                context, [r['security_group_id'] for r in created])
+        return created
 
     def _create(self, session, context, item):
         check_group_visible(session, context, item['security_group_id'])
@@ -179,6 +184,9 @@ class SecurityGroupRuleService(interface.ResourceService):
         @self._retry
         def run():
             with self.db.writer() as session:
-                self.get_row(session, context, rule_id)
+                row = self.get_row(session, context, rule_id)
                 session.execute(RULES.delete().where(RULES.c.id == rule_id))
-        run()
+                return row['security_group_id']
+        group_id = run()
+        if self.notifier is not None:
+            self.notifier.security_groups_rule_updated(context, [group_id])

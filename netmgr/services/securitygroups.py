@@ -14,6 +14,7 @@ from netmgr.services import security_group_rules as sg_rules
 GROUPS = secgroup_models.SecurityGroup.__table__
 DEFAULTS = secgroup_models.DefaultSecurityGroup.__table__
 BINDINGS = secgroup_models.SecurityGroupPortBinding.__table__
+RULES = secgroup_models.SecurityGroupRule.__table__
 COLUMNS = ('id', 'tenant_id', 'name', 'description', 'created_at', 'updated_at')
 DEFAULT_DESCRIPTION = 'Default security group'
 
@@ -54,9 +55,10 @@ def default_group_id(session, tenant_id):
 class SecurityGroupService(interface.ResourceService):
     collection = 'security_groups'
 
-    def __init__(self, db, retries=20, quotas=None):
+    def __init__(self, db, retries=20, quotas=None, notifier=None):
         self.db = db
         self.quotas = quotas
+        self.notifier = notifier
         self._retry = db_api.retry_on_race(retries)
         if quotas is not None:
             quotas.register_count_source('security_group', GROUPS.c.tenant_id)
@@ -164,5 +166,11 @@ class SecurityGroupService(interface.ResourceService):
                     BINDINGS.c.security_group_id == group_id).limit(1)).first()
                 if used is not None:
                     raise exceptions.SecurityGroupInUse(id=group_id, reason='in use')
+                # groups whose rules name this one as remote lose those rules with it
+                referring = session.execute(sa.select(RULES.c.security_group_id).where(
+                    RULES.c.remote_group_id == group_id)).scalars().all()
                 session.execute(GROUPS.delete().where(GROUPS.c.id == group_id))
-        run()
+                return [g for g in referring if g != group_id]
+        referring = run()
+        if referring and self.notifier is not None:
+            self.notifier.security_groups_rule_updated(context, referring)

@@ -143,9 +143,9 @@ def hosts(netlab, agent_factory, rpc_options, server):
         relay.close()
 
 
-def boot(netlab, api, host, network, ip=None):
+def boot(netlab, api, host, network, ip=None, **attrs):
     """A port bound to ``host`` and an instance namespace whose veth's host end is the tap."""
-    attrs = {'binding:host_id': host.name}
+    attrs['binding:host_id'] = host.name
     if ip:
         attrs['fixed_ips'] = [{'ip_address': ip}]
     port = api.create('port', network_id=network['id'], **attrs)
@@ -238,3 +238,52 @@ def test_restarted_agent_keeps_traffic_and_converges(netlab, server, hosts):
         pinger.join()
     assert port_status(admin, p1['id']) == 'ACTIVE'
     assert not lost, 'traffic stopped while the agent restarted'
+
+
+def _created(resp, key):
+    assert resp.status == 201, resp
+    return resp.json[key]
+
+
+def test_security_groups_filter_bridged_traffic(netlab, server, hosts):
+    """The agents filter by security group (iptables on the bridged traffic of each tap):
+    the default group lets its members in, a group without ingress rules lets nobody in,
+    rules and membership changes apply at once, and a port may only send from its own
+    addresses; a port without port security is not filtered."""
+    h1, h2 = hosts
+    admin = server.client()
+    net, _ = _net(admin, cidr='10.74.0.0/24')
+    closed = _created(admin.post('/v2.0/security-groups', {
+        'security_group': {'name': 'closed'}}), 'security_group')
+    [default] = admin.get('/v2.0/security-groups', query={
+        'name': 'default', 'tenant_id': 'admin'}).json['security_groups']
+    pa, nsa = boot(netlab, admin, h1, net, '10.74.0.11')                 # default group
+    pb, nsb = boot(netlab, admin, h2, net, '10.74.0.12', security_groups=[closed['id']])
+    pc, nsc = boot(netlab, admin, h2, net, '10.74.0.13')                 # default group
+    pd, nsd = boot(netlab, admin, h1, net, '10.74.0.14', security_groups=[],
+                   port_security_enabled=False)
+    _active(admin, pa, pb, pc, pd)
+    assert netlab.ping_within(nsa, _ip(pc))         # members of one group, across hosts
+    assert netlab.ping_within(nsc, _ip(pa))
+    assert not netlab.ping(nsa, _ip(pb))            # nothing may come in to 'closed'
+    assert not netlab.ping(nsb, _ip(pa))            # b is no member of a's group
+
+    rule = _created(admin.post('/v2.0/security-group-rules', {'security_group_rule': {
+        'security_group_id': closed['id'], 'direction': 'ingress', 'protocol': 'icmp',
+        'remote_ip_prefix': '10.74.0.0/24'}}), 'security_group_rule')
+    wait_for(lambda: netlab.ping(nsa, _ip(pb)), message='ICMP let in by the new rule')
+    assert admin.delete('/v2.0/security-group-rules/%s' % rule['id']).status == 204
+    wait_for(lambda: not netlab.ping(nsa, _ip(pb)), message='the rule removed again')
+
+    # b joins the default group: a (on the other host) lets it in as a member
+    assert admin.put('/v2.0/ports/%s' % pb['id'], {'port': {
+        'security_groups': [closed['id'], default['id']]}}).status == 200
+    wait_for(lambda: netlab.ping(nsb, _ip(pa)), message='new member let in')
+
+    # d has no port security: anyone reaches it, but c may only send from its own address
+    assert netlab.ping_within(nsc, _ip(pd))
+    inner = [d for d in ip_lib.list_devices(nsc) if d != 'lo'][0]
+    device = ip_lib.IPDevice(inner, nsc)
+    device.flush_addresses(family=4)
+    device.add_address('10.74.0.60/24')
+    assert not netlab.ping(nsc, _ip(pd))            # spoofed source: dropped on c's tap

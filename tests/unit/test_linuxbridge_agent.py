@@ -390,3 +390,50 @@ def test_flood_entries_follow_the_remote_ips_on_present_vxlan_devices(monkeypatc
     assert manager.remote_ips == ['192.0.2.2', '192.0.2.9']
     assert entries == {'vxlan-301': {'192.0.2.2', '192.0.2.9'},
                        'vxlan-302': {'192.0.2.2', '192.0.2.9'}}
+
+
+class FakeFirewall:
+    def __init__(self):
+        self.updates = []
+        self.fail = False
+
+    @staticmethod
+    def groups_of(ports):
+        return sorted({g for p in ports.values() for g in p.get('security_groups') or ()})
+
+    def update(self, ports, info):
+        if self.fail:
+            raise RuntimeError('iptables-restore failed')
+        self.updates.append((sorted(ports), info))
+
+
+def test_wired_taps_are_filtered_before_they_are_reported_up_and_again_on_group_changes(parts):
+    bridges, server = parts
+    wall = FakeFirewall()
+    server.security_group_info = lambda context, groups: {'asked': list(groups)}
+    agent = lb_agent.LinuxBridgeAgent(HOST, bridges, server, firewall=wall)
+    agent.process_once()
+    assert wall.updates == [([], {'security_groups': {}, 'sg_member_ips': {}})]
+    add_port(parts, 1, NET_VX)
+    server.ports[port_id(1)] = (NET_VX, True)
+    original = server.get_devices_details_list
+
+    def with_groups(*args):
+        return [dict(d, security_groups=['g1']) for d in original(*args)]
+    server.get_devices_details_list = with_groups
+    wall.fail = True
+    with pytest.raises(RuntimeError):
+        agent.process_once()
+    assert server.reports == []                 # not reported up while unfiltered
+    wall.fail = False
+    agent.process_once()
+    assert wall.updates[-1] == ([tap(1)], {'asked': ['g1']})
+    assert server.reports[-1] == ([port_id(1)], [])
+    count = len(wall.updates)
+    agent.process_once()                        # nothing changed: left alone
+    assert len(wall.updates) == count
+    agent.security_groups_changed(['g1'])
+    agent.process_once()
+    agent.port_updated(port_id(7))              # a port elsewhere may change membership
+    agent.process_once()
+    assert len(wall.updates) == count + 2

@@ -165,3 +165,30 @@ def test_a_failed_notification_does_not_fail_the_call(wired):
 def test_without_rpc_nothing_is_sent(client):
     assert isinstance(client.services.ports.notifier, notifier.NullNotifier)
     assert not isinstance(client.services.ports.notifier, notifier.AgentNotifier)
+
+
+def test_security_group_changes_reach_l2_agents(wired):
+    """Rule changes name their group; a new port names the groups it joined (their members
+    changed). Heard by an agent of notify API 1.2."""
+    client, recorders = wired
+    transport = client.services.ports.notifier.l2.client.transport
+    recorder = recorder_for(('security_groups_rule_updated', 'security_groups_member_updated',
+                             'port_update', 'port_delete'))
+    recorder.target = oslo_messaging.Target(version='1.2')
+    server = rpc_transport.get_server(transport, const.TOPIC_L2_AGENT, 'sg-agent', [recorder])
+    server.start()
+    try:
+        group = client.create_security_group(name='web')
+        rule = client.create_security_group_rule(security_group_id=group['id'],
+                                                 direction='ingress', protocol='icmp')
+        network = client.create_network(name='n1')
+        client.create_subnet(network_id=network['id'], ip_version=4, cidr='10.0.0.0/24')
+        client.create_port(network_id=network['id'], security_groups=[group['id']])
+        client.delete_security_group_rule(rule['id'])
+        seen = recorder.wait_for(3)
+    finally:
+        server.stop()
+        server.wait()
+    assert seen == [('security_groups_rule_updated', {'security_groups': [group['id']]}),
+                    ('security_groups_member_updated', {'security_groups': [group['id']]}),
+                    ('security_groups_rule_updated', {'security_groups': [group['id']]})]

@@ -28,3 +28,14 @@ class L2NotifyEndpoint:
         tunnel_added = getattr(self.agent, 'tunnel_added', None)
         if tunnel_added is not None:        # agents that carry tunnels
             tunnel_added(tunnel_ip, tunnel_type, host)
+
+    def security_groups_rule_updated(self, context, security_groups, **kwargs):
+        self._security_groups_changed(security_groups)
+
+    def security_groups_member_updated(self, context, security_groups, **kwargs):
+        self._security_groups_changed(security_groups)
+
+    def _security_groups_changed(self, security_groups):
+        changed = getattr(self.agent, 'security_groups_changed', None)
+        if changed is not None:        # agents that filter their ports
+            changed(security_groups)

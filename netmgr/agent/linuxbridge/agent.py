@@ -38,7 +38,8 @@ def tap_name(port_id):
 
 
 class LinuxBridgeAgent:
-    def __init__(self, host, bridges, plugin_rpc, polling_interval=2.0, configurations=None):
+    def __init__(self, host, bridges, plugin_rpc, polling_interval=2.0, configurations=None,
+                 firewall=None):
         self.host = host
         self.agent_id = 'lb-agent-%s' % host
         self.bridges = bridges
@@ -56,6 +57,9 @@ class LinuxBridgeAgent:
         self._resync = True
         self._tunnel_ips = set()    # other hosts' tunnel IPs, announced to this agent
         self._tunnels_changed = False
+        self.firewall = firewall    # None: ports are not filtered
+        self.filtered = {}          # tap -> details, of the wired taps
+        self._firewall_changed = True
         self.backoff = 0.0
 
     # ---- inputs (any thread) ---------------------------------------------------------------
@@ -63,6 +67,8 @@ class LinuxBridgeAgent:
     def port_updated(self, port_id):
         with self._lock:
             self._pending.add(tap_name(port_id))
+            # a port anywhere may have joined or left a group our ports' rules name
+            self._firewall_changed = True
         self._wake.set()
 
     port_deleted = port_updated
@@ -90,6 +96,12 @@ class LinuxBridgeAgent:
             if tunnel_ip not in self._tunnel_ips:
                 self._tunnel_ips.add(tunnel_ip)
                 self._tunnels_changed = True
+        self._wake.set()
+
+    def security_groups_changed(self, group_ids):
+        """Rules or members of security groups changed (any thread)."""
+        with self._lock:
+            self._firewall_changed = True
         self._wake.set()
 
     def device_count(self):
@@ -129,6 +141,7 @@ class LinuxBridgeAgent:
         touched = set()     # bridges a tap left
         for name in sorted(set(self.taps) - present):
             tap = self.taps.pop(name)
+            self.filtered.pop(name, None)
             self._forget(tap, touched)
         resync = self._resync
         if resync:
@@ -152,6 +165,7 @@ class LinuxBridgeAgent:
                 self.host)
             for name, entry in zip(todo, details):
                 self._wire(name, entry, touched)
+        self._filter(resync or todo or touched)
         for bridge in sorted(touched):
             self.bridges.remove_if_unused(bridge)
         if resync:
@@ -161,6 +175,25 @@ class LinuxBridgeAgent:
                     self.bridges.remove_if_unused(bridge)
             self._resync = False
         self._report()
+
+    def _filter(self, taps_changed):
+        """Rewrite the firewall when taps changed or security groups did (before the ports
+        are reported up: an ACTIVE port is filtered)."""
+        if self.firewall is None:
+            return
+        with self._lock:
+            changed, self._firewall_changed = self._firewall_changed or bool(taps_changed), False
+        if not changed:
+            return
+        try:
+            groups = self.firewall.groups_of(self.filtered)
+            info = (self.plugin_rpc.security_group_info(self.context, groups) if groups else
+                    {'security_groups': {}, 'sg_member_ips': {}})
+            self.firewall.update(self.filtered, info)
+        except Exception:
+            with self._lock:
+                self._firewall_changed = True
+            raise
 
     def _sync_tunnels(self):
         if not self.bridges.local_ip:
@@ -190,10 +223,12 @@ class LinuxBridgeAgent:
                 self._down.add(old.port_id)
                 self._up.discard(old.port_id)
             self.taps[name] = Tap()
+            self.filtered.pop(name, None)
             LOG.debug('%s: no port of this host for it', name)
             return
         if not entry.get('admin_state_up'):
             self.taps[name] = Tap(port_id)
+            self.filtered.pop(name, None)
             self._report_state(port_id, up=False)
             return
         segment = {k: entry.get(k)
@@ -205,9 +240,11 @@ class LinuxBridgeAgent:
                 self._unsupported.add(network_id)
                 LOG.warning('%s stays down: %s', port_id, exc)
             self.taps[name] = Tap(port_id)
+            self.filtered.pop(name, None)
             self._report_state(port_id, up=False)
             return
         self.taps[name] = Tap(port_id, network_id)
+        self.filtered[name] = entry
         self._report_state(port_id, up=True)
 
     def _report_state(self, port_id, up):
