@@ -146,16 +146,6 @@ def _addresses(netlab, ns, device):
     return ip_lib.IPDevice(device, ns).list_addresses(family=4)
 
 
-def _dnsmasq_processes(network_id):
-    found = []
-    for entry in os.listdir('/proc'):
-        if entry.isdigit():
-            cmdline = process.read_cmdline(int(entry))
-            if cmdline and 'dnsmasq' in cmdline[0] and any(network_id in w for w in cmdline):
-                found.append(int(entry))
-    return found
-
-
 def _served(host, network_id):
     """dnsmasq running and the DHCP port ACTIVE on the server: a lease can be had."""
     port = host.dhcp_port(network_id)
@@ -195,7 +185,7 @@ def test_instances_get_their_port_address_and_gateway_from_dnsmasq(netlab, dhcp_
     host.agent.stop()
     host.start_agent()
     wait_for(lambda: host.syncs() >= 2, timeout=30, message='resync after restart')
-    assert _dnsmasq_processes(network['id']) == [pid]
+    assert gateway.dnsmasq_processes(network['id']) == [pid]
     assert ip_lib.list_namespaces().count(dhcp_device.namespace(network['id'])) == 1
     dhcp_port_now = host.dhcp_port(network['id'])
     assert isinstance(dhcp_port_now, dict) and dhcp_port_now['id'] == dhcp_port['id']
@@ -206,7 +196,7 @@ def test_instances_get_their_port_address_and_gateway_from_dnsmasq(netlab, dhcp_
     # DHCP off on the only subnet: dnsmasq, namespace and the DHCP port go.
     host.server.client().put('/v2.0/subnets/%s' % subnet['id'],
                              {'subnet': {'enable_dhcp': False}})
-    wait_for(lambda: not _dnsmasq_processes(network['id']), timeout=15,
+    wait_for(lambda: not gateway.dnsmasq_processes(network['id']), timeout=15,
              message='dnsmasq stopped')
     wait_for(lambda: host.dhcp_port(network['id']) is None, message='DHCP port released')
     wait_for(lambda: not ip_lib.namespace_exists(dhcp_device.namespace(network['id'])),
@@ -239,7 +229,7 @@ def test_overlapping_network_without_gateway_and_network_delete(netlab, dhcp_hos
     api.remove('network', net_b['id'])
     wait_for(lambda: not ip_lib.namespace_exists(dhcp_device.namespace(net_b['id'])),
              message='namespace removed')
-    assert _dnsmasq_processes(net_b['id']) == []
+    assert gateway.dnsmasq_processes(net_b['id']) == []
     assert not os.path.exists('/proc/%d/cmdline' % pid_b) or not process.read_cmdline(pid_b)
     assert outer not in host.int_br.port_names()
     assert not ip_lib.device_exists(outer)

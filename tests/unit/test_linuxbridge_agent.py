@@ -8,6 +8,7 @@ import pytest
 
 from netmgr.agent.linuxbridge import agent as lb_agent
 from netmgr.agent.linuxbridge import bridges as lb_bridges
+from netmgr.agent.linuxbridge import firewall as lb_firewall
 from netmgr import conf as nm_conf
 from netmgr.conf import linuxbridge_agent as lb_conf
 from netmgr import constants as const
@@ -393,13 +394,11 @@ def test_flood_entries_follow_the_remote_ips_on_present_vxlan_devices(monkeypatc
 
 
 class FakeFirewall:
+    groups_of = staticmethod(lb_firewall.IptablesFirewall.groups_of)
+
     def __init__(self):
         self.updates = []
         self.fail = False
-
-    @staticmethod
-    def groups_of(ports):
-        return sorted({g for p in ports.values() for g in p.get('security_groups') or ()})
 
     def update(self, ports, info):
         if self.fail:

@@ -11,12 +11,9 @@ ends; each chain ends in DROP. A tap without port security is not filtered. IPv4
 rules are not rendered and IPv6 traffic is not filtered.
 """
 
-import logging
-
 from netmgr.agent.linux import executor as agent_executor
 from netmgr.agent.linux import iptables_manager
 
-LOG = logging.getLogger(__name__)
 BINARY = 'netmgr-linuxbridge-agent'
 TAP_PREFIX = 'tap'
 PORT_PROTOCOLS = {'tcp': 'tcp', 'udp': 'udp', '6': 'tcp', '17': 'udp'}
