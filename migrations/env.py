@@ -8,7 +8,7 @@ there is no alembic.ini. A caller may lend an open connection in
 from alembic import context
 import sqlalchemy as sa
 
-from netmgr.db import models
+from netmgr.db.models import core as models
 
 target_metadata = models.Base.metadata
 

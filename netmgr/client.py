@@ -1,22 +1,8 @@
 """The in-process Python API: the same operations as REST, without HTTP.
 
-    client = netmgr.client.Client.from_conf(conf, context.admin_context('demo'))
+    client = netmgr.wiring.build_client(conf, context.admin_context('demo'))
     net = client.create_network(name='net1')
 """
-
-from netmgr.api import operations as api_operations
-from netmgr.api import policy as api_policy
-from netmgr.db import api as db_api
-from netmgr.services import core
-
-
-def build_operations(conf, db=None, notifier_factory=None):
-    """Wire database, IPAM, services and policy into the pipeline."""
-    db = db or db_api.Database.from_conf(conf)
-    policy = api_policy.PolicyEngine(conf)
-    services = core.CoreServices(conf, db, policy=policy, notifier_factory=notifier_factory)
-    ops = api_operations.Operations(services.by_collection(), policy, conf)
-    return ops, services
 
 
 class Client:
@@ -24,11 +10,6 @@ class Client:
         self.ops = operations
         self.context = context
         self.services = services
-
-    @classmethod
-    def from_conf(cls, conf, context, db=None):
-        ops, services = build_operations(conf, db)
-        return cls(ops, context, services)
 
     def as_context(self, context):
         """The same wiring, acting for another tenant or user."""

@@ -16,19 +16,17 @@ A failed allocation removes every port it created and gives back every port it c
 
 import collections
 import contextlib
-import functools
 import os
 
 import netaddr
 
-from netmgr import client as nm_client
 from netmgr import conf as nm_conf
 from netmgr.conf import nova_network
 from netmgr import context as nm_context
 from netmgr import exceptions as nm_exc
 from netmgr import managers
 from netmgr.rpc import transport as rpc_transport
-from netmgr.services import notifier as nm_notifier
+from netmgr import wiring
 from nova_integration import exceptions
 from nova_integration import nw_info
 
@@ -84,12 +82,10 @@ class API:
         """``client``: a netmgr Client (admin context) to use instead of building one."""
         self.conf = conf or load_conf(config_file)
         if client is None:
-            factory = None
-            if self.conf.rpc_enabled:
-                factory = functools.partial(nm_notifier.AgentNotifier,
-                                            rpc_transport.get_transport(self.conf))
-            ops, services = nm_client.build_operations(self.conf, notifier_factory=factory)
-            client = nm_client.Client(ops, nm_context.admin_context(), services)
+            transport = (rpc_transport.get_transport(self.conf) if self.conf.rpc_enabled
+                         else None)
+            client = wiring.build_client(self.conf, nm_context.admin_context(),
+                                         transport=transport)
         self.admin = client
         self.manager = managers.load(self.conf, client)
 

@@ -5,7 +5,7 @@ the RPC parts. What the agent made on the host stays: traffic goes on while it i
 import logging
 import signal
 
-from netmgr.agent import state_reporter
+from netmgr.agent.common import state_reporter
 from netmgr.rpc import reports_api
 from netmgr.rpc import transport as rpc_transport
 

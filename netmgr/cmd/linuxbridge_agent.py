@@ -4,9 +4,9 @@ import logging
 import sys
 
 from netmgr.agent.l2 import notify_endpoint
-from netmgr.agent.linuxbridge import agent as lb_agent
-from netmgr.agent.linuxbridge import bridges as lb_bridges
-from netmgr.agent.linuxbridge import firewall as lb_firewall
+from netmgr.agent.l2.linuxbridge import agent as lb_agent
+from netmgr.agent.l2.linuxbridge import bridges as lb_bridges
+from netmgr.agent.l2.linuxbridge import firewall as lb_firewall
 from netmgr.cmd import agent_service
 from netmgr.cmd import startup
 from netmgr import conf as nm_conf

@@ -4,8 +4,8 @@ import logging
 import sys
 
 from netmgr.agent.l2 import notify_endpoint
-from netmgr.agent.l2 import ovs_agent
-from netmgr.agent.l2 import ovs_bridges
+from netmgr.agent.l2.ovs import agent as ovs_agent
+from netmgr.agent.l2.ovs import bridges as ovs_bridges
 from netmgr.agent.linux import executor as agent_executor
 from netmgr.agent.linux import ovs_lib
 from netmgr.agent.linux import ovsdb_monitor

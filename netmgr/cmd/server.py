@@ -4,7 +4,6 @@ import eventlet
 
 eventlet.monkey_patch()
 
-import functools  # noqa: E402
 import gc  # noqa: E402
 import logging  # noqa: E402
 import sys  # noqa: E402
@@ -12,15 +11,14 @@ import threading  # noqa: E402
 
 from netmgr.api.wsgi import app as wsgi_app  # noqa: E402
 from netmgr.api.wsgi import server as wsgi_server  # noqa: E402
-from netmgr import client  # noqa: E402
 from netmgr import conf as nm_conf  # noqa: E402
 from netmgr.db import api as db_api  # noqa: E402
 from netmgr.db import migration  # noqa: E402
 from netmgr.drivers import loader as l2_loader  # noqa: E402
 from netmgr import exceptions  # noqa: E402
 from netmgr.rpc import transport as rpc_transport  # noqa: E402
-from netmgr.services import notifier  # noqa: E402
-from netmgr.services import rpc_server  # noqa: E402
+from netmgr.services.rpc import server as rpc_server  # noqa: E402
+from netmgr import wiring  # noqa: E402
 from netmgr.cmd import startup  # noqa: E402
 
 LOG = logging.getLogger('netmgr.server')
@@ -40,13 +38,12 @@ def _build_app(conf):
     """The RPC server starts in its own (green) thread so the API answers while RabbitMQ is
     away."""
     if not conf.rpc_enabled:
-        return wsgi_app.build_app(conf)
+        return wsgi_app.build_app(*wiring.build(conf), conf)
     transport = rpc_transport.get_transport(conf)
-    built = client.build_operations(conf, notifier_factory=functools.partial(
-        notifier.AgentNotifier, transport))
-    rpc = rpc_server.RpcService(conf, built[1], transport=transport)
+    ops, services = wiring.build(conf, transport=transport)
+    rpc = rpc_server.RpcService(conf, services, transport=transport)
     threading.Thread(target=rpc.start, name='rpc-start', daemon=True).start()
-    return wsgi_app.build_app(conf, built=built)
+    return wsgi_app.build_app(ops, services, conf)
 
 
 def main(argv=None):

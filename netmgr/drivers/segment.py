@@ -5,7 +5,7 @@ import uuid
 
 import sqlalchemy as sa
 
-from netmgr.db import segment_models
+from netmgr.db.models import segments as segment_models
 
 SEGMENTS = segment_models.NetworkSegment.__table__
 

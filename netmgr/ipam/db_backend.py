@@ -12,7 +12,7 @@ import netaddr
 import sqlalchemy as sa
 
 from netmgr import exceptions
-from netmgr.db import models
+from netmgr.db.models import core as models
 from netmgr.ipam import interface
 from netmgr.ipam import requests
 

@@ -1,5 +1,5 @@
 """DHCP agents -> server: the networks an agent serves and the DHCP port it holds on each.
-Paired with netmgr.services.dhcp_rpc.DhcpRpcEndpoint.
+Paired with netmgr.services.rpc.dhcp.DhcpRpcEndpoint.
 
 A network info is the network dict with ``subnets`` (subnet dicts) and ``ports`` (port dicts)
 in place of its subnet ids.

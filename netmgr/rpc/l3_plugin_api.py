@@ -1,5 +1,5 @@
 """L3 agents -> server: the routers an agent must set up on its host and the status of the
-floating IPs it configured. Paired with netmgr.services.l3_rpc.L3RpcEndpoint.
+floating IPs it configured. Paired with netmgr.services.rpc.l3.L3RpcEndpoint.
 
 Version history:
     1.0 - sync_routers, update_floatingip_statuses

@@ -25,8 +25,8 @@ import sqlalchemy as sa
 
 from netmgr.conf import quotas as quota_conf
 from netmgr.db import api as db_api
-from netmgr.db import models
-from netmgr.db import quota_models
+from netmgr.db.models import core as models
+from netmgr.db.models import quotas as quota_models
 from netmgr import exceptions
 from netmgr.services import rows
 

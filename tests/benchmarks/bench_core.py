@@ -40,6 +40,7 @@ import time
 
 from tests.fixtures import databases
 from tests.fixtures import server as fixture_server
+from netmgr import wiring
 
 # Neutron 29.0, same kind of machine, MariaDB, 2 API workers (CLIENT_COMPAT.md).
 REFERENCE = {
@@ -372,7 +373,6 @@ def _top(profile, limit=25):
 
 def run_profiles(args):
     from netmgr.api.wsgi import faults
-    from netmgr import client as nm_client
     from netmgr import conf as nm_conf
     from netmgr import context as nm_context
     from netmgr.db import api as db_api
@@ -385,8 +385,8 @@ def run_profiles(args):
             migration.upgrade(url)
             db = db_api.Database(url)
             unlimited = {'QUOTAS.' + k: v for k, v in fixture_server.UNLIMITED_QUOTAS.items()}
-            client = nm_client.Client.from_conf(nm_conf.new_conf(**unlimited),
-                                                nm_context.admin_context('admin'), db=db)
+            client = wiring.build_client(nm_conf.new_conf(**unlimited),
+                                         nm_context.admin_context('admin'), db=db)
             net = client.create_network(name='prof')
             client.create_subnet(network_id=net['id'], ip_version=4, cidr='10.0.0.0/16')
             for _ in range(20):

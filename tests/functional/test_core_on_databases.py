@@ -11,11 +11,11 @@ import netaddr
 import pytest
 import sqlalchemy as sa
 
-from netmgr import client as nm_client
 from netmgr import conf as nm_conf
 from netmgr import context as nm_context
-from netmgr.db import models
+from netmgr.db.models import core as models
 from netmgr import exceptions
+from netmgr import wiring
 
 pytestmark = pytest.mark.functional
 
@@ -28,8 +28,8 @@ SUBNETS = models.Subnet.__table__
 
 @pytest.fixture
 def admin(database):
-    return nm_client.Client.from_conf(nm_conf.new_conf(), nm_context.admin_context('admin'),
-                                      db=database)
+    return wiring.build_client(nm_conf.new_conf(), nm_context.admin_context('admin'),
+                               db=database)
 
 
 def _count(database, table, **where):

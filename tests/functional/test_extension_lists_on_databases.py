@@ -4,10 +4,10 @@ same resources shown one by one, and match what was stored."""
 
 import pytest
 
-from netmgr import client as nm_client
 from netmgr import conf as nm_conf
 from netmgr import context as nm_context
 from netmgr.db.queries import listing
+from netmgr import wiring
 
 pytestmark = pytest.mark.functional
 
@@ -17,8 +17,8 @@ GROUP_MAC = 'fa:16:3e:00:00:09'
 @pytest.fixture
 def admin(database, monkeypatch):
     monkeypatch.setattr(listing, 'IN_LIST_MAX', 2)
-    return nm_client.Client.from_conf(nm_conf.new_conf(), nm_context.admin_context('admin'),
-                                      db=database)
+    return wiring.build_client(nm_conf.new_conf(), nm_context.admin_context('admin'),
+                               db=database)
 
 
 def _pages(admin, collection, limit, sorts, reverse=False):

@@ -6,11 +6,11 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from netmgr import client as nm_client
 from netmgr import conf as nm_conf
 from netmgr import context as nm_context
-from netmgr.db import l3_models
+from netmgr.db.models import l3 as l3_models
 from netmgr import exceptions
+from netmgr import wiring
 from tests.functional.rest_helpers import _error, _ids, _net, NO_SUCH_ID
 
 pytestmark = pytest.mark.functional
@@ -182,8 +182,8 @@ ASSOC = l3_models.FloatingIPAssociation.__table__
 
 @pytest.fixture
 def admin(database):
-    return nm_client.Client.from_conf(nm_conf.new_conf(), nm_context.admin_context('admin'),
-                                      db=database)
+    return wiring.build_client(nm_conf.new_conf(), nm_context.admin_context('admin'),
+                               db=database)
 
 
 @pytest.fixture

@@ -19,11 +19,11 @@ import netaddr
 import pytest
 import sqlalchemy as sa
 
-from netmgr import client as nm_client
 from netmgr import conf as nm_conf
 from netmgr import context as nm_context
 from netmgr.db import api as db_api
-from netmgr.db import models
+from netmgr.db.models import core as models
+from netmgr import wiring
 from tests.fixtures import processes
 
 pytestmark = pytest.mark.functional
@@ -44,7 +44,7 @@ PORTS = models.Port.__table__
 def _client(url):
     conf = nm_conf.new_conf(**{'QUOTAS.quota_port': -1})
     db = db_api.Database(url)
-    return nm_client.Client.from_conf(conf, nm_context.admin_context('t'), db=db), db
+    return wiring.build_client(conf, nm_context.admin_context('t'), db=db), db
 
 
 def _describe(exc):
@@ -190,9 +190,9 @@ def pool():
 @pytest.fixture
 def parent(fresh_url):
     db = db_api.Database(fresh_url)
-    client = nm_client.Client.from_conf(nm_conf.new_conf(**{'QUOTAS.quota_port': -1}),
-                                        nm_context.admin_context('t'),
-                                        db=db)
+    client = wiring.build_client(nm_conf.new_conf(**{'QUOTAS.quota_port': -1}),
+                                 nm_context.admin_context('t'),
+                                 db=db)
     yield client, db
     db.dispose()
 

@@ -6,12 +6,12 @@ import threading
 
 import pytest
 
-from netmgr import client as nm_client
 from netmgr import conf as nm_conf
 from netmgr.conf import nova_network
 from netmgr import context as nm_context
 from netmgr.db import api as db_api
 from netmgr import managers
+from netmgr import wiring
 
 pytestmark = pytest.mark.functional
 
@@ -34,7 +34,7 @@ def test_first_boots_of_one_project_at_once_make_one_network(db_url, cls, option
     conf = _conf(options)
     databases = [db_api.Database(db_url) for _ in range(COMPUTES)]
     admin = nm_context.admin_context('admin')
-    computes = [cls(conf, nm_client.Client.from_conf(conf, admin, db=db)) for db in databases]
+    computes = [cls(conf, wiring.build_client(conf, admin, db=db)) for db in databases]
     start = threading.Barrier(COMPUTES * BOOTS_EACH)
     results, errors = [], []
 

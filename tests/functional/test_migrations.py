@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from netmgr import exceptions
 from netmgr.db import migration
-from netmgr.db import models
+from netmgr.db.models import core as models
 
 pytestmark = pytest.mark.functional
 

@@ -23,7 +23,7 @@ from netmgr import conf as nm_conf
 from netmgr.conf import quotas as quota_conf
 from netmgr import context as nm_context
 from netmgr.db import api as db_api
-from netmgr.db import models
+from netmgr.db.models import core as models
 from tests.fixtures import processes
 from netmgr.services import quotas as quotas_mod
 

@@ -6,10 +6,10 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from netmgr import client as nm_client
 from netmgr import conf as nm_conf
 from netmgr import context as nm_context
-from netmgr.db import secgroup_models
+from netmgr.db.models import secgroups as secgroup_models
+from netmgr import wiring
 from tests.functional.rest_helpers import NO_SUCH_ID, _error, _net, _uniq
 
 pytestmark = pytest.mark.functional
@@ -204,8 +204,8 @@ def test_concurrent_first_requests_make_one_default_group(server):
 def test_one_default_group_under_a_race_on_each_database(database):
     """Threads on their own connections list a new tenant's groups at the same moment."""
     tenant = _uniq('race')
-    client = nm_client.Client.from_conf(nm_conf.new_conf(),
-                                        nm_context.tenant_context(tenant), db=database)
+    client = wiring.build_client(nm_conf.new_conf(),
+                                 nm_context.tenant_context(tenant), db=database)
     start = threading.Barrier(8)
 
     def first_list(_i):

@@ -10,11 +10,11 @@ import traceback
 import pytest
 import sqlalchemy as sa
 
-from netmgr import client as nm_client
 from netmgr import conf as nm_conf
 from netmgr import context as nm_context
 from netmgr.db import api as db_api
-from netmgr.db import segment_models
+from netmgr.db.models import segments as segment_models
+from netmgr import wiring
 from tests.fixtures import processes
 
 pytestmark = pytest.mark.functional
@@ -31,8 +31,8 @@ def _fill(url, start_at):
     """Create networks until none is available; return their VNIs and how it ended."""
     from netmgr.api.wsgi import faults
     db = db_api.Database(url)
-    client = nm_client.Client.from_conf(nm_conf.new_conf(**OVERRIDES),
-                                        nm_context.admin_context('t'), db=db)
+    client = wiring.build_client(nm_conf.new_conf(**OVERRIDES),
+                                 nm_context.admin_context('t'), db=db)
     vnis, errors, end = [], [], None
     try:
         time.sleep(max(0, start_at - time.time()))

@@ -9,11 +9,11 @@ import functools
 import pytest
 import sqlalchemy as sa
 
-from netmgr import client as client_mod
 from netmgr import conf as conf_mod
 from netmgr import context as ctx
 from netmgr.db import api as db_api
-from netmgr.db import models
+from netmgr.db.models import core as models
+from netmgr import wiring
 
 ADMIN_TENANT = 'admin-tenant'
 
@@ -50,7 +50,7 @@ def make_client(make_conf):
     def make(context=None, **overrides):
         db = new_schema_db()
         opened.append(db)
-        return client_mod.Client.from_conf(
+        return wiring.build_client(
             make_conf(**overrides), context or ctx.admin_context(ADMIN_TENANT), db=db)
 
     yield make

@@ -156,8 +156,8 @@ def test_the_real_shell_out_modules_are_scanned(project_files):
 
 def test_the_scan_sees_the_project():
     names = {module_name(p) for p in SOURCES}
-    assert {'netmgr.api.definitions.port', 'netmgr.ipam.db_backend',
-            'netmgr.services.core'} <= names
+    assert {'netmgr.api.definitions.port', 'netmgr.ipam.db_backend', 'netmgr.wiring',
+            'netmgr.services.core.ports', 'netmgr.agent.l2.ovs.agent'} <= names
 
 
 # ---- the checker itself can fail ---------------------------------------------------------
@@ -168,12 +168,12 @@ def _fake(path, source):
 
 
 @pytest.mark.parametrize('rule, path, source', [
-    (agent_violation, 'netmgr/agent/l2/agent.py', 'from netmgr.services import core\n'),
+    (agent_violation, 'netmgr/agent/l2/ovs/agent.py', 'from netmgr.services import core\n'),
     (agent_violation, 'netmgr/agent/dhcp/agent.py', 'from netmgr import db\n'),
     (agent_violation, 'netmgr/agent/l3/agent.py', 'from ...api import operations\n'),
     (agent_violation, 'netmgr/agent/l2/__init__.py',
      'import importlib\nimportlib.import_module("netmgr.db.api")\n'),
-    (nova_violation, 'netmgr/services/core.py', 'import nova_integration.nw_info\n'),
+    (nova_violation, 'netmgr/services/core/ports.py', 'import nova_integration.nw_info\n'),
     (shell_out_violation, 'netmgr/drivers/openvswitch.py', 'import subprocess\n'),
     (shell_out_violation, 'netmgr/agent/l2/ovs.py', 'from ovsdbapp.backend import ovs_idl\n'),
     (shell_out_violation, 'netmgr/agent/l3/x.py', 'def f():\n    import pyroute2\n'),
@@ -189,7 +189,7 @@ def test_checker_catches(rule, path, source):
 
 
 @pytest.mark.parametrize('rule, path, source', [
-    (agent_violation, 'netmgr/agent/l2/agent.py', 'from netmgr.rpc import plugin_api\n'),
+    (agent_violation, 'netmgr/agent/l2/ovs/agent.py', 'from netmgr.rpc import plugin_api\n'),
     (shell_out_violation, 'netmgr/agent/linux/executor.py', 'import subprocess\n'),
     (shell_out_violation, 'netmgr/agent/linux/ip_lib.py',
      'import pyroute2\nfrom pyroute2 import netns\n'),

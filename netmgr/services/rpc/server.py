@@ -1,0 +1,40 @@
+"""Serve agent RPC in a server worker: one oslo.messaging server per topic, sharing the
+worker's services (and so its database engine). Every API worker consumes the same queues,
+so RabbitMQ spreads agent calls over them."""
+
+import logging
+
+from netmgr import constants as const
+from netmgr.rpc import transport as rpc_transport
+from netmgr.services.rpc import dhcp as dhcp_rpc
+from netmgr.services.rpc import l3 as l3_rpc
+from netmgr.services.rpc import endpoints as rpc_endpoints
+
+LOG = logging.getLogger(__name__)
+
+
+class RpcService:
+    def __init__(self, conf, services, transport=None):
+        self.transport = transport or rpc_transport.get_transport(conf)
+        endpoints = {
+            const.TOPIC_REPORTS: [rpc_endpoints.ReportsEndpoint(services.agents)],
+            const.TOPIC_PLUGIN: [
+                rpc_endpoints.PluginEndpoint(services.devices, services.tunnels,
+                                             services.sg_info)],
+            const.TOPIC_DHCP_PLUGIN: [dhcp_rpc.DhcpRpcEndpoint(services)],
+            const.TOPIC_L3_PLUGIN: [l3_rpc.L3RpcEndpoint(services)],
+        }
+        self.servers = [rpc_transport.get_server(self.transport, topic, conf.host, handlers)
+                        for topic, handlers in endpoints.items()]
+
+    def start(self):
+        for server in self.servers:
+            server.start()
+        LOG.info('agent RPC served on %d topic(s)', len(self.servers))
+        return self
+
+    def stop(self):
+        for server in self.servers:
+            server.stop()
+        for server in self.servers:
+            server.wait()
