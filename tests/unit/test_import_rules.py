@@ -116,8 +116,41 @@ def layer_violation(module, candidates):
         is_under(c, p) for c in candidates for p in ('netmgr.services', 'netmgr.api'))
 
 
+LOWER_LAYERS = ('netmgr.services', 'netmgr.drivers', 'netmgr.ipam', 'netmgr.db', 'netmgr.rpc')
+COMPOSERS = ('netmgr.wiring', 'netmgr.client', 'netmgr.cmd', 'netmgr.managers')
+
+
+def upward_violation(module, candidates):
+    """The composition root and what sits on it (wiring, client, cmd, managers) are imported
+    by nothing below them: services, drivers, ipam, db, rpc and the API."""
+    below = any(is_under(module, p) for p in LOWER_LAYERS + ('netmgr.api',))
+    return below and any(is_under(c, p) for c in candidates for p in COMPOSERS)
+
+
+def api_from_services_violation(module, candidates):
+    """Services see the API's data (definitions, converters, validators), never its HTTP side
+    or its pipeline."""
+    return any(is_under(module, p) for p in LOWER_LAYERS) and any(
+        is_under(c, p) for c in candidates
+        for p in ('netmgr.api.wsgi', 'netmgr.api.operations', 'netmgr.api.policy'))
+
+
+def wiring_violation(module, candidates):
+    """Only commands and the Nova integration build the services (netmgr.wiring)."""
+    allowed = ('netmgr.cmd', 'netmgr.wiring', 'nova_integration')
+    return not any(is_under(module, p) for p in allowed) and any(
+        is_under(c, 'netmgr.wiring') for c in candidates)
+
+
+def devnames_violation(module, candidates):
+    """devnames, like constants, is a leaf: at most constants."""
+    return module == 'netmgr.devnames' and any(
+        is_under(c, 'netmgr') and not is_under(c, 'netmgr.constants') for c in candidates[-1:])
+
+
 RULES = [agent_violation, nova_violation, shell_out_violation, definitions_violation,
-         leaf_violation, layer_violation]
+         leaf_violation, layer_violation, upward_violation, api_from_services_violation,
+         wiring_violation, devnames_violation]
 
 
 def violations(rule, files):
@@ -154,6 +187,65 @@ def test_the_real_shell_out_modules_are_scanned(project_files):
     assert seen == set(SHELL_OUT)
 
 
+def module_graph(files):
+    """{module: {project modules it imports at module level}}; ``from pkg import mod`` counts
+    as importing pkg.mod alone."""
+    names = {name for _path, (_source, name, _pkg) in files}
+    graph = {}
+    for _path, (source, name, is_package) in files:
+        top = [n for n in ast.parse(source).body if isinstance(n, (ast.Import, ast.ImportFrom))]
+        deps = set()
+        for _line, candidates in imports_of(ast.unparse(ast.Module(top, [])), name,
+                                            is_package):
+            known = [c for c in candidates if c in names]
+            deps.update(known[-1:])
+        graph[name] = deps - {name}
+    return graph
+
+
+def cycles(graph):
+    """Every import cycle, each as the sorted list of its modules (Tarjan's components)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for dep in sorted(graph.get(node, ())):
+            if dep not in index:
+                visit(dep)
+                low[node] = min(low[node], low[dep])
+            elif dep in on_stack:
+                low[node] = min(low[node], index[dep])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles(project_files):
+    """Module-level imports form no circle (db/models once did: models imported its areas,
+    which imported models)."""
+    assert cycles(module_graph(project_files)) == []
+
+
+def test_cycle_check_can_fail():
+    graph = {'netmgr.db.models.core': {'netmgr.db.models.l3'},
+             'netmgr.db.models.l3': {'netmgr.db.models.core'}, 'netmgr.x': set()}
+    assert cycles(graph) == [['netmgr.db.models.core', 'netmgr.db.models.l3']]
+
+
 def test_the_scan_sees_the_project():
     names = {module_name(p) for p in SOURCES}
     assert {'netmgr.api.definitions.port', 'netmgr.ipam.db_backend', 'netmgr.wiring',
@@ -183,6 +275,12 @@ def _fake(path, source):
     (definitions_violation, 'netmgr/api/definitions/router.py', 'from .. import policy\n'),
     (leaf_violation, 'netmgr/exceptions.py', 'from netmgr import constants\n'),
     (layer_violation, 'netmgr/ipam/db_backend.py', 'from netmgr.services import rows\n'),
+    (upward_violation, 'netmgr/api/wsgi/app.py', 'from netmgr import client\n'),
+    (upward_violation, 'netmgr/services/rpc/l3.py', 'from netmgr import wiring\n'),
+    (api_from_services_violation, 'netmgr/services/core/ports.py',
+     'from netmgr.api.wsgi import faults\n'),
+    (wiring_violation, 'netmgr/api/wsgi/server.py', 'from netmgr import wiring\n'),
+    (devnames_violation, 'netmgr/devnames.py', 'from netmgr import exceptions\n'),
 ])
 def test_checker_catches(rule, path, source):
     assert violations(rule, _fake(path, source))
@@ -199,6 +297,11 @@ def test_checker_catches(rule, path, source):
      'from netmgr.api.definitions import common\nfrom netmgr import constants as const\n'
      'from netmgr.api import converters\nfrom . import ATTR_NOT_SPECIFIED\n'),
     (nova_violation, 'nova_integration/network_api.py', 'from netmgr import client\n'),
+    (upward_violation, 'netmgr/cmd/server.py', 'from netmgr import wiring\n'),
+    (api_from_services_violation, 'netmgr/services/l3/routers.py',
+     'from netmgr.api.definitions import router\nfrom netmgr.api import converters\n'),
+    (wiring_violation, 'nova_integration/network_api.py', 'from netmgr import wiring\n'),
+    (devnames_violation, 'netmgr/devnames.py', 'from netmgr import constants as const\n'),
 ])
 def test_checker_allows(rule, path, source):
     assert violations(rule, _fake(path, source)) == []
