@@ -88,7 +88,7 @@ class QuotaService:
         self.db = db
         self.conf = conf
         self.policy = policy
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
         # resource -> (the table's project column, extra conditions): what check() counts.
         self.count_sources = {}
         self.register_count_source('network', models.Network.__table__.c.tenant_id)
@@ -215,33 +215,29 @@ class QuotaService:
         self._authorize(context, 'update_quota')
         limits, check_limit = self._parse_update(body)
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                if check_limit:
-                    self._check_limits(session, project_id, limits)
-                stored = self._overrides(session, project_id)[project_id]
-                for resource, limit in limits.items():
-                    if resource in stored:
-                        session.execute(QUOTAS.update().where(
-                            QUOTAS.c.project_id == project_id, QUOTAS.c.resource == resource)
-                            .values(limit=limit))
-                    else:
-                        session.execute(QUOTAS.insert().values(
-                            id=rows.new_id(), project_id=project_id, resource=resource,
-                            limit=limit))
-                return self._limits(session, project_id)
-        return run()
+        def run(session):
+            if check_limit:
+                self._check_limits(session, project_id, limits)
+            stored = self._overrides(session, project_id)[project_id]
+            for resource, limit in limits.items():
+                if resource in stored:
+                    session.execute(QUOTAS.update().where(
+                        QUOTAS.c.project_id == project_id, QUOTAS.c.resource == resource)
+                        .values(limit=limit))
+                else:
+                    session.execute(QUOTAS.insert().values(
+                        id=rows.new_id(), project_id=project_id, resource=resource,
+                        limit=limit))
+            return self._limits(session, project_id)
+        return self._write(run)
 
     def delete(self, context, project_id):
         """Back to the defaults. Idempotent (Neutron answers 404 when there was nothing)."""
         self._authorize(context, 'delete_quota')
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                session.execute(QUOTAS.delete().where(QUOTAS.c.project_id == project_id))
-        run()
+        def run(session):
+            session.execute(QUOTAS.delete().where(QUOTAS.c.project_id == project_id))
+        self._write(run)
 
     # ---- enforcement -----------------------------------------------------------------------
 

@@ -53,7 +53,7 @@ class PortService(interface.ResourceService):
         self.extensions = ext_api.ExtensionSet(extensions)
         self.subnets = subnet_service
         self.addresses = port_addresses.PortAddresses(subnet_service, mac_generator, conf)
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
 
     # ---- reads ---------------------------------------------------------------------------
 
@@ -166,38 +166,34 @@ class PortService(interface.ResourceService):
     # ---- update and delete -----------------------------------------------------------------
 
     def update(self, context, port_id, data):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, port_id)
-                values, extended = self.extensions.split(data)
-                fixed_ips = values.pop('fixed_ips', None)
-                routers = []
-                if fixed_ips is not None:
-                    routers = floating_ip_routers(session, port_id)
-                    self.addresses.update(session, row, fixed_ips,
-                                          values.get('device_owner', row['device_owner']))
-                self.extensions.update(session, context, dict(row), extended)
-                session.execute(PORTS.update().where(PORTS.c.id == port_id)
-                                .values(updated_at=rows.utcnow(), **values))
-                return self._load(session, port_id), routers
-        port, routers = run()
+        def run(session):
+            row = self.get_row(session, context, port_id)
+            values, extended = self.extensions.split(data)
+            fixed_ips = values.pop('fixed_ips', None)
+            routers = []
+            if fixed_ips is not None:
+                routers = floating_ip_routers(session, port_id)
+                self.addresses.update(session, row, fixed_ips,
+                                      values.get('device_owner', row['device_owner']))
+            self.extensions.update(session, context, dict(row), extended)
+            session.execute(PORTS.update().where(PORTS.c.id == port_id)
+                            .values(updated_at=rows.utcnow(), **values))
+            return self._load(session, port_id), routers
+        port, routers = self._write(run)
         self.notifier.port_updated(context, port)
         self.notifier.routers_updated(context, routers)
         return port
 
     def delete(self, context, port_id):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, port_id)
-                if row['device_owner'] in L3_OWNERS:
-                    raise exceptions.L3PortInUse(port_id=port_id,
-                                                 device_owner=row['device_owner'])
-                routers = floating_ip_routers(session, port_id)
-                self.delete_rows(session, port_id)
-                return row['network_id'], routers
-        network_id, routers = run()
+        def run(session):
+            row = self.get_row(session, context, port_id)
+            if row['device_owner'] in L3_OWNERS:
+                raise exceptions.L3PortInUse(port_id=port_id,
+                                             device_owner=row['device_owner'])
+            routers = floating_ip_routers(session, port_id)
+            self.delete_rows(session, port_id)
+            return row['network_id'], routers
+        network_id, routers = self._write(run)
         self.notifier.port_deleted(context, port_id, network_id)
         # Its floating IPs went with it (cascade): their routers drop the NAT rules.
         self.notifier.routers_updated(context, routers)

@@ -61,7 +61,7 @@ class FloatingIPService(interface.ResourceService):
         self.ports = port_service
         self.quotas = quotas
         self.associations = floatingip_association.Associations(port_service)
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
         if quotas is not None:
             quotas.register_count_source('floatingip', FIPS.c.tenant_id)
 
@@ -204,34 +204,30 @@ class FloatingIPService(interface.ResourceService):
         if fixed_ip_address is not None and port_id in (None, ATTR_NOT_SPECIFIED):
             raise bad_request('fixed_ip_address cannot be specified without a port_id')
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, fip_id, lock=True)
-                before = self._router_of(session, fip_id)
-                if port_id is None:
-                    self.associations.disassociate(session, fip_id)
-                    values['status'] = STATUS_DOWN
-                elif port_id is not ATTR_NOT_SPECIFIED:
-                    self.associations.associate(session, context, row, port_id,
-                                                fixed_ip_address)
-                    values['status'] = STATUS_ACTIVE
-                session.execute(FIPS.update().where(FIPS.c.id == fip_id)
-                                .values(updated_at=rows.utcnow(), **values))
-                return self._load(session, fip_id), before
-        fip, before = run()
+        def run(session):
+            row = self.get_row(session, context, fip_id, lock=True)
+            before = self._router_of(session, fip_id)
+            if port_id is None:
+                self.associations.disassociate(session, fip_id)
+                values['status'] = STATUS_DOWN
+            elif port_id is not ATTR_NOT_SPECIFIED:
+                self.associations.associate(session, context, row, port_id,
+                                            fixed_ip_address)
+                values['status'] = STATUS_ACTIVE
+            session.execute(FIPS.update().where(FIPS.c.id == fip_id)
+                            .values(updated_at=rows.utcnow(), **values))
+            return self._load(session, fip_id), before
+        fip, before = self._write(run)
         self.notifier.routers_updated(context, [before, fip['router_id']])
         return fip
 
     def delete(self, context, fip_id):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, fip_id, lock=True)
-                router_id = self._router_of(session, fip_id)
-                self.associations.disassociate(session, fip_id)
-                session.execute(FIPS.delete().where(FIPS.c.id == fip_id))
-                self.ports.delete_rows(session, row['floating_port_id'])
-                return router_id
-        router_id = run()
+        def run(session):
+            row = self.get_row(session, context, fip_id, lock=True)
+            router_id = self._router_of(session, fip_id)
+            self.associations.disassociate(session, fip_id)
+            session.execute(FIPS.delete().where(FIPS.c.id == fip_id))
+            self.ports.delete_rows(session, row['floating_port_id'])
+            return router_id
+        router_id = self._write(run)
         self.notifier.routers_updated(context, [router_id])

@@ -25,7 +25,7 @@ class RouterSync:
     def __init__(self, db, port_service, retries=20):
         self.db = db
         self.ports = port_service
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
 
     def routers(self, router_ids=None):
         """[router dict] of ``router_ids`` (None: every router), sorted by id."""
@@ -105,22 +105,20 @@ class RouterSync:
         ids and statuses are ignored. Returns {id: status} of the rows changed."""
         statuses = {k: v for k, v in (statuses or {}).items() if v in FIP_STATUSES}
 
-        @self._retry
-        def run():
+        def run(session):
             changed = {}
-            with self.db.writer() as session:
-                current = dict(session.execute(
-                    sa.select(FIPS.c.id, FIPS.c.status).where(sa.or_(
-                        FIPS.c.id.in_(list(statuses)),
-                        FIPS.c.id.in_(sa.select(ASSOC.c.floatingip_id).where(
-                            ASSOC.c.router_id == router_id))))).all())
-                for fip_id, old in current.items():
-                    new = statuses.get(fip_id, const.NET_STATUS_DOWN)
-                    if new != old:
-                        changed[fip_id] = new
-                for new in set(changed.values()):
-                    ids = [k for k, v in changed.items() if v == new]
-                    session.execute(FIPS.update().where(FIPS.c.id.in_(ids)).values(
-                        status=new, updated_at=rows.utcnow()))
+            current = dict(session.execute(
+                sa.select(FIPS.c.id, FIPS.c.status).where(sa.or_(
+                    FIPS.c.id.in_(list(statuses)),
+                    FIPS.c.id.in_(sa.select(ASSOC.c.floatingip_id).where(
+                        ASSOC.c.router_id == router_id))))).all())
+            for fip_id, old in current.items():
+                new = statuses.get(fip_id, const.NET_STATUS_DOWN)
+                if new != old:
+                    changed[fip_id] = new
+            for new in set(changed.values()):
+                ids = [k for k, v in changed.items() if v == new]
+                session.execute(FIPS.update().where(FIPS.c.id.in_(ids)).values(
+                    status=new, updated_at=rows.utcnow()))
             return changed
-        return run()
+        return self._write(run)

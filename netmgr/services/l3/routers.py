@@ -58,7 +58,7 @@ class RouterService(interface.ResourceService):
         self.quotas = quotas
         self.policy = policy
         self.interfaces = router_interfaces.RouterInterfaces(port_service, subnet_service)
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
         if quotas is not None:
             quotas.register_count_source('router', ROUTERS.c.tenant_id)
 
@@ -165,36 +165,32 @@ class RouterService(interface.ResourceService):
             target = dict(self.policy_target(context, router_id), **{GW_INFO: info})
             self._enforce_gw_keys(context, 'update', target)
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, router_id)
-                if info is not ATTR_NOT_SPECIFIED:
-                    self._lock(session, router_id)  # floating IP associations take turns
-                    if info:
-                        self._set_gateway(session, row, info)
-                    else:  # None or {} (quantum router-gateway-clear)
-                        self._clear_gateway(session, router_id)
-                session.execute(ROUTERS.update().where(ROUTERS.c.id == router_id)
-                                .values(updated_at=rows.utcnow(), **values))
-                return self._load(session, router_id)
-        router = run()
+        def run(session):
+            row = self.get_row(session, context, router_id)
+            if info is not ATTR_NOT_SPECIFIED:
+                self._lock(session, router_id)  # floating IP associations take turns
+                if info:
+                    self._set_gateway(session, row, info)
+                else:  # None or {} (quantum router-gateway-clear)
+                    self._clear_gateway(session, router_id)
+            session.execute(ROUTERS.update().where(ROUTERS.c.id == router_id)
+                            .values(updated_at=rows.utcnow(), **values))
+            return self._load(session, router_id)
+        router = self._write(run)
         self.notifier.routers_updated(context, [router_id])
         return router
 
     def delete(self, context, router_id):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                self.get_row(session, context, router_id)
-                self._lock(session, router_id)
-                if self.interfaces.has_interfaces(session, router_id):
-                    raise exceptions.RouterInUse(router_id=router_id)
-                self._clear_gateway(session, router_id)
-                session.execute(ROUTER_PORTS.delete().where(
-                    ROUTER_PORTS.c.router_id == router_id))
-                session.execute(ROUTERS.delete().where(ROUTERS.c.id == router_id))
-        run()
+        def run(session):
+            self.get_row(session, context, router_id)
+            self._lock(session, router_id)
+            if self.interfaces.has_interfaces(session, router_id):
+                raise exceptions.RouterInUse(router_id=router_id)
+            self._clear_gateway(session, router_id)
+            session.execute(ROUTER_PORTS.delete().where(
+                ROUTER_PORTS.c.router_id == router_id))
+            session.execute(ROUTERS.delete().where(ROUTERS.c.id == router_id))
+        self._write(run)
         self.notifier.router_deleted(context, router_id)
 
     def _lock(self, session, router_id):
@@ -271,14 +267,12 @@ class RouterService(interface.ResourceService):
             raise NotImplementedError(action)
         subnet_id, port_id = router_interfaces.parse_body(body, action)
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                router = self.get_row(session, context, router_id)
-                self._lock(session, router_id)
-                if action == 'add_router_interface':
-                    return self.interfaces.add(session, context, router, subnet_id, port_id)
-                return self.interfaces.remove(session, context, router, subnet_id, port_id)
-        answer = run()
+        def run(session):
+            router = self.get_row(session, context, router_id)
+            self._lock(session, router_id)
+            if action == 'add_router_interface':
+                return self.interfaces.add(session, context, router, subnet_id, port_id)
+            return self.interfaces.remove(session, context, router, subnet_id, port_id)
+        answer = self._write(run)
         self.notifier.routers_updated(context, [router_id])
         return answer

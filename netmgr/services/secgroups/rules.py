@@ -120,7 +120,7 @@ class SecurityGroupRuleService(interface.ResourceService):
         self.db = db
         self.quotas = quotas
         self.notifier = notifier
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
         if quotas is not None:
             quotas.register_count_source('security_group_rule', RULES.c.tenant_id)
 
@@ -171,22 +171,18 @@ class SecurityGroupRuleService(interface.ResourceService):
         return insert_rule(session, {k: item[k] for k in COLUMNS if k in item})
 
     def update(self, context, rule_id, data):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                self.get_row(session, context, rule_id)
-                session.execute(RULES.update().where(RULES.c.id == rule_id)
-                                .values(updated_at=rows.utcnow(), **data))
-        run()
+        def run(session):
+            self.get_row(session, context, rule_id)
+            session.execute(RULES.update().where(RULES.c.id == rule_id)
+                            .values(updated_at=rows.utcnow(), **data))
+        self._write(run)
         return self.get(context, rule_id)
 
     def delete(self, context, rule_id):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, rule_id)
-                session.execute(RULES.delete().where(RULES.c.id == rule_id))
-                return row['security_group_id']
-        group_id = run()
+        def run(session):
+            row = self.get_row(session, context, rule_id)
+            session.execute(RULES.delete().where(RULES.c.id == rule_id))
+            return row['security_group_id']
+        group_id = self._write(run)
         if self.notifier is not None:
             self.notifier.security_groups_rule_updated(context, [group_id])

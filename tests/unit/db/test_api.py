@@ -166,3 +166,64 @@ def test_retry_on_race_reruns_a_transaction_that_hit_a_duplicate_key(db):
 
     assert create() == 'free'
     assert _network_ids(db) == {'taken', 'free'}
+
+
+def test_retried_writer_runs_the_function_in_one_committed_transaction(db):
+    write = db_api.RetriedWriter(db, retries=3)
+
+    def create(session):
+        session.add(_network('n1'))
+        session.add(_network('n2'))
+        return 'created'
+
+    assert write(create) == 'created'
+    assert _network_ids(db) == {'n1', 'n2'}
+
+
+def test_retried_writer_rolls_back_and_reruns_a_call_that_lost_a_race(db):
+    write = db_api.RetriedWriter(db, retries=3)
+    calls = []
+
+    def create(session):
+        calls.append(1)
+        session.add(_network('n%d' % len(calls)))
+        session.flush()
+        if len(calls) == 1:
+            raise exceptions.RetryRequest(reason='lost a race')
+        return len(calls)
+
+    assert write(create) == 2
+    assert _network_ids(db) == {'n2'}
+
+
+def test_retried_writer_gives_up_with_service_unavailable(db):
+    write = db_api.RetriedWriter(db, retries=2)
+    calls = []
+
+    def create(session):
+        calls.append(1)
+        session.add(_network())
+        session.flush()
+        raise db_exc.DBDeadlock()
+
+    with pytest.raises(exceptions.ServiceUnavailable) as info:
+        write(create)
+    assert len(calls) == 3
+    assert isinstance(info.value.__cause__, db_exc.DBDeadlock)
+    assert _network_ids(db) == set()
+
+
+def test_retried_writer_does_not_retry_other_errors(db):
+    write = db_api.RetriedWriter(db, retries=5)
+    calls = []
+
+    def create(session):
+        calls.append(1)
+        session.add(_network('n1'))
+        session.flush()
+        raise exceptions.NetworkNotFound(net_id='n1')
+
+    with pytest.raises(exceptions.NetworkNotFound):
+        write(create)
+    assert len(calls) == 1
+    assert _network_ids(db) == set()
