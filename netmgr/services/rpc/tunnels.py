@@ -11,6 +11,7 @@ from netmgr import context as nm_context
 from netmgr.db.models import agents as agent_models
 from netmgr.db import api as db_api
 from netmgr import exceptions
+from netmgr.services import notifier as notifier_mod
 
 ENDPOINTS = agent_models.TunnelEndpoint.__table__
 
@@ -18,7 +19,7 @@ ENDPOINTS = agent_models.TunnelEndpoint.__table__
 class TunnelService:
     def __init__(self, db, notifier=None, retries=20):
         self.db = db
-        self.notifier = notifier
+        self.notifier = notifier or notifier_mod.NullNotifier()
         self._write = db_api.RetriedWriter(db, retries)
 
     def sync(self, tunnel_ip, tunnel_type, host):
@@ -47,7 +48,7 @@ class TunnelService:
                     if e['host'] != host and e['ip_address'] != tunnel_ip]
             return kept + [mine], True
         endpoints, changed = self._write(run)
-        if changed and self.notifier is not None:
+        if changed:
             self.notifier.tunnel_added(nm_context.admin_context(), tunnel_ip, tunnel_type,
                                        host)
         return sorted(endpoints, key=lambda e: (e['host'], e['ip_address']))

@@ -8,6 +8,7 @@ from netmgr.db.models import secgroups as secgroup_models
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import interface
+from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 from netmgr.services.secgroups import rules as sg_rules
 
@@ -58,7 +59,7 @@ class SecurityGroupService(interface.ResourceService):
     def __init__(self, db, retries=20, quotas=None, notifier=None):
         self.db = db
         self.quotas = quotas
-        self.notifier = notifier
+        self.notifier = notifier or notifier_mod.NullNotifier()
         self._write = db_api.RetriedWriter(db, retries)
         if quotas is not None:
             quotas.register_count_source('security_group', GROUPS.c.tenant_id)
@@ -166,5 +167,5 @@ class SecurityGroupService(interface.ResourceService):
             session.execute(GROUPS.delete().where(GROUPS.c.id == group_id))
             return [g for g in referring if g != group_id]
         referring = self._write(run)
-        if referring and self.notifier is not None:
+        if referring:
             self.notifier.security_groups_rule_updated(context, referring)

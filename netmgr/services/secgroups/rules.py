@@ -10,6 +10,7 @@ from netmgr.db.models import secgroups as secgroup_models
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import interface
+from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 
 GROUPS = secgroup_models.SecurityGroup.__table__
@@ -119,7 +120,7 @@ class SecurityGroupRuleService(interface.ResourceService):
     def __init__(self, db, retries=20, quotas=None, notifier=None):
         self.db = db
         self.quotas = quotas
-        self.notifier = notifier
+        self.notifier = notifier or notifier_mod.NullNotifier()
         self._write = db_api.RetriedWriter(db, retries)
         if quotas is not None:
             quotas.register_count_source('security_group_rule', RULES.c.tenant_id)
@@ -154,9 +155,8 @@ class SecurityGroupRuleService(interface.ResourceService):
         created = self.create_items(
             'security_group_rule', items,
             lambda session, item: self._create(session, context, item))
-        if self.notifier is not None:
-            self.notifier.security_groups_rule_updated(
-                context, [r['security_group_id'] for r in created])
+        self.notifier.security_groups_rule_updated(
+            context, [r['security_group_id'] for r in created])
         return created
 
     def _create(self, session, context, item):
@@ -184,5 +184,4 @@ class SecurityGroupRuleService(interface.ResourceService):
             session.execute(RULES.delete().where(RULES.c.id == rule_id))
             return row['security_group_id']
         group_id = self._write(run)
-        if self.notifier is not None:
-            self.notifier.security_groups_rule_updated(context, [group_id])
+        self.notifier.security_groups_rule_updated(context, [group_id])
