@@ -36,6 +36,18 @@ def visible_ports(context):
     return sa.or_(PORTS.c.tenant_id == context.tenant_id, PORTS.c.network_id.in_(own_nets))
 
 
+def owned_port(network_id, device_owner, device_id, tenant_id='', fixed_ips=None,
+               attributes=None):
+    """The create body of a port that a router, floating IP or DHCP agent owns: unnamed, up,
+    a generated MAC; ``fixed_ips`` None takes the default addresses. ``attributes`` adds
+    extension attributes (e.g. binding:host_id)."""
+    return dict({'tenant_id': tenant_id, 'network_id': network_id, 'name': '',
+                 'description': '', 'mac_address': ATTR_NOT_SPECIFIED, 'admin_state_up': True,
+                 'device_id': device_id, 'device_owner': device_owner,
+                 'fixed_ips': ATTR_NOT_SPECIFIED if fixed_ips is None else fixed_ips},
+                **(attributes or {}))
+
+
 def floating_ip_routers(session, port_id):
     """Routers holding a floating IP of this port (they must hear when it goes)."""
     return [router_id for (router_id,) in session.execute(
@@ -81,9 +93,16 @@ class PortService(interface.ResourceService):
                                   self.not_found(port_id))
 
     def _load(self, session, port_id):
-        row = session.execute(sa.select(PORTS).where(PORTS.c.id == port_id)).mappings().one()
-        ips = self._fixed_ips(session, ALLOCS.c.port_id == port_id)
-        return self.extensions.extend(session, [self._to_dict(row, ips.get(port_id, []))])[0]
+        return self.load(session, [port_id])[0]
+
+    def load(self, session, port_ids):
+        """The dicts (every extension's attributes included) of the ports with these ids,
+        read in the caller's transaction with no visibility check; absent ids are skipped."""
+        found = session.execute(sa.select(PORTS).where(PORTS.c.id.in_(port_ids))
+                                ).mappings().all()
+        ips = self._fixed_ips(session, ALLOCS.c.port_id.in_(port_ids))
+        return self.extensions.extend(
+            session, [self._to_dict(row, ips.get(row['id'], [])) for row in found])
 
     def get(self, context, port_id):
         with self.db.reader() as session:
@@ -136,6 +155,14 @@ class PortService(interface.ResourceService):
         for port in created:
             self.notifier.port_created(context, port)
         return created
+
+    def create_owned(self, session, network_id, device_owner, device_id, tenant_id='',
+                     fixed_ips=None):
+        """Create, in the caller's transaction, a port that a router or floating IP owns (see
+        owned_port); no quota check and no notification: the caller tells the agents it
+        concerns once its transaction has committed."""
+        return self._create(session, owned_port(network_id, device_owner, device_id,
+                                                tenant_id=tenant_id, fixed_ips=fixed_ips))
 
     def _create(self, session, data, context=None):
         """Create a port in the caller's transaction. Without a context (ports the L3 API

@@ -156,7 +156,7 @@ class FloatingIPService(interface.ResourceService):
 
     @staticmethod
     def _requested_ip(session, network_id, data):
-        """The port's fixed_ips request: the subnet and/or address asked for, if any."""
+        """The port's fixed_ips request: the subnet and/or address asked for (None: any)."""
         entry = {}
         if data.get('subnet_id') is not None:
             subnet = session.execute(sa.select(SUBNETS.c.network_id).where(
@@ -167,17 +167,15 @@ class FloatingIPService(interface.ResourceService):
             entry['subnet_id'] = data['subnet_id']
         if data.get('floating_ip_address') is not None:
             entry['ip_address'] = data['floating_ip_address']
-        return [entry] if entry else ATTR_NOT_SPECIFIED
+        return [entry] if entry else None
 
     def _create(self, session, context, data):
         network_id = data['floating_network_id']
         self._check_network(session, context, network_id)
         fip_id = rows.new_id()
-        port = self.ports._create(session, {
-            'tenant_id': '', 'network_id': network_id, 'name': '', 'description': '',
-            'mac_address': ATTR_NOT_SPECIFIED, 'admin_state_up': True, 'device_id': fip_id,
-            'device_owner': const.DEVICE_OWNER_FLOATINGIP,
-            'fixed_ips': self._requested_ip(session, network_id, data)})
+        port = self.ports.create_owned(
+            session, network_id, const.DEVICE_OWNER_FLOATINGIP, fip_id,
+            fixed_ips=self._requested_ip(session, network_id, data))
         ipv4 = [ip['ip_address'] for ip in port['fixed_ips']
                 if netaddr.IPAddress(ip['ip_address']).version == 4]
         if not ipv4:  # the whole call is rolled back: nothing is left allocated

@@ -8,15 +8,12 @@ from netmgr import constants as const
 from netmgr.db import api as db_api
 from netmgr.db.models import l3 as l3_models
 from netmgr.db.models import core as models
-from netmgr.services.core import ports as ports_mod
 from netmgr.services import rows
 
 ROUTERS = l3_models.Router.__table__
 ROUTER_PORTS = l3_models.RouterPort.__table__
 FIPS = l3_models.FloatingIP.__table__
 ASSOC = l3_models.FloatingIPAssociation.__table__
-PORTS = models.Port.__table__
-ALLOCS = models.IPAllocation.__table__
 SUBNETS = models.Subnet.__table__
 FIP_STATUSES = ('ACTIVE', 'DOWN', 'ERROR')
 
@@ -70,11 +67,7 @@ class RouterSync:
         """{port id: port dict (with extensions) + 'subnets'}."""
         if not port_ids:
             return {}
-        found = list(session.execute(sa.select(PORTS).where(PORTS.c.id.in_(port_ids)))
-                     .mappings())
-        ips = ports_mod.PortService._fixed_ips(session, ALLOCS.c.port_id.in_(port_ids))
-        ports = self.ports.extensions.extend(
-            session, [ports_mod.PortService._to_dict(r, ips.get(r['id'], [])) for r in found])
+        ports = self.ports.load(session, port_ids)
         subnet_ids = {ip['subnet_id'] for port in ports for ip in port['fixed_ips']}
         subnets = {row.id: {'id': row.id, 'cidr': row.cidr, 'gateway_ip': row.gateway_ip}
                    for row in session.execute(

@@ -1,7 +1,7 @@
 """routers: CRUD, the external gateway (a port on an external network) and interfaces.
 
-Router ports are made and removed through PortService's internals in the router call's own
-transaction; the port API refuses to delete them (L3PortInUse).
+Router ports are made and removed by PortService (create_owned, delete_rows) in the router
+call's own transaction; the port API refuses to delete them (L3PortInUse).
 """
 
 import netaddr
@@ -223,11 +223,8 @@ class RouterService(interface.ResourceService):
                 self._check_no_floatingips(session, router_id, current[1])
             self.interfaces.delete_port(session, current[0])
         if not keep:
-            port = self.ports._create(session, {
-                'tenant_id': '', 'network_id': network_id, 'name': '', 'description': '',
-                'mac_address': ATTR_NOT_SPECIFIED, 'admin_state_up': True,
-                'device_id': router_id, 'device_owner': const.DEVICE_OWNER_ROUTER_GW,
-                'fixed_ips': fixed_ips if fixed_ips else ATTR_NOT_SPECIFIED})
+            port = self.ports.create_owned(session, network_id, const.DEVICE_OWNER_ROUTER_GW,
+                                           router_id, fixed_ips=fixed_ips or None)
             session.execute(ROUTER_PORTS.insert().values(
                 router_id=router_id, port_id=port['id'],
                 port_type=const.DEVICE_OWNER_ROUTER_GW))

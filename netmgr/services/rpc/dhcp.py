@@ -7,13 +7,13 @@ import logging
 
 import oslo_messaging
 
-from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr.api.definitions import portbindings as pb
 from netmgr.db.queries import listing
 from netmgr import constants as const
 from netmgr import context as nm_context
 from netmgr import exceptions
 from netmgr.rpc import dhcp_plugin_api
+from netmgr.services.core import ports as ports_mod
 
 LOG = logging.getLogger(__name__)
 
@@ -78,11 +78,10 @@ class DhcpRpcEndpoint:
             return None
         port = self._find_port(network_id, device_id)
         if port is None:
-            return self.services.ports.create(self.context, {
-                'tenant_id': network['tenant_id'], 'network_id': network_id, 'name': '',
-                'description': '', 'mac_address': ATTR_NOT_SPECIFIED, 'admin_state_up': True,
-                'device_id': device_id, 'device_owner': const.DEVICE_OWNER_DHCP,
-                'fixed_ips': [{'subnet_id': s} for s in wanted], pb.HOST_ID: host or ''})
+            return self.services.ports.create(self.context, ports_mod.owned_port(
+                network_id, const.DEVICE_OWNER_DHCP, device_id, tenant_id=network['tenant_id'],
+                fixed_ips=[{'subnet_id': s} for s in wanted],
+                attributes={pb.HOST_ID: host or ''}))
         changes = {}
         have = [ip for ip in port['fixed_ips'] if ip['subnet_id'] in wanted]
         missing = set(wanted) - {ip['subnet_id'] for ip in have}
