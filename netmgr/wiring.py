@@ -59,12 +59,11 @@ class Services:
             db, self.subnets, retries, extensions=[external_net.ExternalNetworks(),
                                                    port_security.NetworkPortSecurity(),
                                                    provider_net.ProviderNetworks(self.l2_driver),
-                                                   # after provider: it reads the type
                                                    network_mtu.NetworkMtu(
                                                        conf.global_physnet_mtu)],
             quotas=self.quotas, notifier=self.notifier)
         macs = ipam_mac.MacGenerator(conf.base_mac, conf.mac_ranges)
-        # Port security first: the security group and address pair extensions read it.
+        # Extension lists are in order: each after those it reads (AttributeExtension.reads).
         port_extensions = [port_security.PortPortSecurity(), port_secgroups.PortSecurityGroups(),
                            allowed_address_pairs.AllowedAddressPairs(
                                conf.max_allowed_address_pair),

@@ -22,6 +22,7 @@ def _mac(value):
 class AllowedAddressPairs(extensions.AttributeExtension):
     collection = 'ports'
     attributes = (PAIRS_ATTR,)
+    reads = (port_security.PS,)
 
     def __init__(self, max_pairs):
         self.max_pairs = max_pairs

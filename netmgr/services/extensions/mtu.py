@@ -19,6 +19,7 @@ def network_mtu(physnet_mtu, network_type):
 class NetworkMtu(extensions.AttributeExtension):
     collection = 'networks'
     attributes = (mtu_def.MTU,)
+    reads = (provider_def.NETWORK_TYPE,)
 
     def __init__(self, physnet_mtu):
         self.physnet_mtu = physnet_mtu

@@ -85,7 +85,8 @@ class NetworkPortSecurity(extensions.AttributeExtension):
 
 
 class PortPortSecurity(extensions.AttributeExtension):
-    """Runs before the security group and address pair extensions: they read the value."""
+    """Comes before the security group and address pair extensions: they read the value
+    (port_enabled)."""
     collection = 'ports'
     attributes = (PS,)
 

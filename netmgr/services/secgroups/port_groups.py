@@ -20,6 +20,7 @@ BINDINGS = secgroup_models.SecurityGroupPortBinding.__table__
 class PortSecurityGroups(extensions.AttributeExtension):
     collection = 'ports'
     attributes = (SG,)
+    reads = (port_security.PS,)
 
     def _check(self, session, context, port, group_ids):
         if group_ids and not port_security.port_enabled(session, port):
