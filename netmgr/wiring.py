@@ -28,6 +28,7 @@ from netmgr.services.extensions import mtu as network_mtu
 from netmgr.services.extensions import port_security
 from netmgr.services.extensions import provider_net
 from netmgr.services.l3 import floatingips
+from netmgr.services.l3 import router_sync
 from netmgr.services.l3 import routers
 from netmgr.services.rpc import agents
 from netmgr.services.rpc import devices
@@ -85,6 +86,7 @@ class Services:
         self.floatingips = floatingips.FloatingIPService(db, self.ports, retries,
                                                          quotas=self.quotas,
                                                          notifier=self.notifier)
+        self.router_sync = router_sync.RouterSync(db, self.ports, retries)
 
     def by_collection(self):
         return {s.collection: s for s in (self.networks, self.subnets, self.ports,

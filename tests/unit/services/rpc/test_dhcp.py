@@ -23,7 +23,8 @@ def _network(client, name='net', cidrs=('10.0.0.0/24',), enable_dhcp=True):
 
 @pytest.fixture
 def endpoint(client):
-    return dhcp_rpc.DhcpRpcEndpoint(client.services)
+    services = client.services
+    return dhcp_rpc.DhcpRpcEndpoint(services.networks, services.subnets, services.ports)
 
 
 def test_active_networks_are_those_with_a_dhcp_subnet(client, endpoint):

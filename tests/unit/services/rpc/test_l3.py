@@ -12,7 +12,7 @@ HOST = 'gw-host'
 
 @pytest.fixture
 def endpoint(client):
-    return l3_rpc.L3RpcEndpoint(client.services)
+    return l3_rpc.L3RpcEndpoint(client.services.ports, client.services.router_sync)
 
 
 @pytest.fixture
