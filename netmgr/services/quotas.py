@@ -25,13 +25,13 @@ import sqlalchemy as sa
 
 from netmgr.conf import quotas as quota_conf
 from netmgr.db import api as db_api
-from netmgr.db.models import core as models
-from netmgr.db.models import quotas as quota_models
+from netmgr.db.models import core
+from netmgr.db.models import quotas
 from netmgr import exceptions
 from netmgr.services import rows
 
-QUOTAS = quota_models.Quota.__table__
-LOCKS = quota_models.QuotaLock.__table__
+QUOTAS = quotas.Quota.__table__
+LOCKS = quotas.QuotaLock.__table__
 MAX_LIMIT = 2 ** 31 - 1          # Neutron's DB_INTEGER_MAX_VALUE
 # Keys of an update body that are options, not limits (Neutron's quota-check-limit): 'force'
 # (the default: set the limit whatever the usage) and 'check_limit' (refuse a limit below it).
@@ -91,9 +91,9 @@ class QuotaService:
         self._write = db_api.RetriedWriter(db, retries)
         # resource -> (the table's project column, extra conditions): what check() counts.
         self.count_sources = {}
-        self.register_count_source('network', models.Network.__table__.c.tenant_id)
-        self.register_count_source('subnet', models.Subnet.__table__.c.tenant_id)
-        self.register_count_source('port', models.Port.__table__.c.tenant_id)
+        self.register_count_source('network', core.Network.__table__.c.tenant_id)
+        self.register_count_source('subnet', core.Subnet.__table__.c.tenant_id)
+        self.register_count_source('port', core.Port.__table__.c.tenant_id)
 
     @property
     def resources(self):

@@ -4,17 +4,17 @@ import sqlalchemy as sa
 
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import core as models
+from netmgr.db.models import core as core_models
 from netmgr.db.queries import listing
 from netmgr import exceptions
-from netmgr.services.extensions import base as ext_api
+from netmgr.services.extensions import base
 from netmgr.services import interface
 from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 
-NETWORKS = models.Network.__table__
-SUBNETS = models.Subnet.__table__
-PORTS = models.Port.__table__
+NETWORKS = core_models.Network.__table__
+SUBNETS = core_models.Subnet.__table__
+PORTS = core_models.Port.__table__
 COLUMNS = ('id', 'tenant_id', 'name', 'description', 'status', 'admin_state_up', 'shared',
            'created_at', 'updated_at')
 # Ports the network may delete itself: they exist only to serve the network.
@@ -37,7 +37,7 @@ class NetworkService(interface.ResourceService):
         self.notifier = notifier or notifier_mod.NullNotifier()
         self.subnets = subnet_service
         self.quotas = quotas
-        self.extensions = ext_api.ExtensionSet(extensions)
+        self.extensions = base.ExtensionSet(extensions)
         self._write = db_api.RetriedWriter(db, retries)
 
     def _scope(self, context):

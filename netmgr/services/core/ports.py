@@ -5,20 +5,20 @@ import sqlalchemy as sa
 from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import l3 as l3_models
-from netmgr.db.models import core as models
+from netmgr.db.models import core
+from netmgr.db.models import l3
 from netmgr.db.queries import listing
 from netmgr import exceptions
-from netmgr.services.extensions import base as ext_api
+from netmgr.services.extensions import base
 from netmgr.services import interface
 from netmgr.services import notifier as notifier_mod
 from netmgr.services.core import port_addresses
 from netmgr.services import rows
 
-NETWORKS = models.Network.__table__
-PORTS = models.Port.__table__
-ALLOCS = models.IPAllocation.__table__
-FIP_ASSOC = l3_models.FloatingIPAssociation.__table__
+NETWORKS = core.Network.__table__
+PORTS = core.Port.__table__
+ALLOCS = core.IPAllocation.__table__
+FIP_ASSOC = l3.FloatingIPAssociation.__table__
 COLUMNS = ('id', 'tenant_id', 'network_id', 'name', 'description', 'mac_address',
            'admin_state_up', 'status', 'device_id', 'device_owner', 'created_at', 'updated_at')
 # Neutron's order of a port's fixed_ips (Nova takes the first as the primary address).
@@ -62,7 +62,7 @@ class PortService(interface.ResourceService):
         self.db = db
         self.notifier = notifier or notifier_mod.NullNotifier()
         self.quotas = quotas
-        self.extensions = ext_api.ExtensionSet(extensions)
+        self.extensions = base.ExtensionSet(extensions)
         self.subnets = subnet_service
         self.addresses = port_addresses.PortAddresses(subnet_service, mac_generator, conf)
         self._write = db_api.RetriedWriter(db, retries)

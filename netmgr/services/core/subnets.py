@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import core as models
+from netmgr.db.models import core
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.ipam import pools as ipam_pools
@@ -16,13 +16,13 @@ from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 from netmgr.services.core import subnet_checks
 
-NETWORKS = models.Network.__table__
-SUBNETS = models.Subnet.__table__
-POOLS = models.AllocationPool.__table__
-DNS = models.DNSNameServer.__table__
-ROUTES = models.SubnetRoute.__table__
-ALLOCS = models.IPAllocation.__table__
-PORTS = models.Port.__table__
+NETWORKS = core.Network.__table__
+SUBNETS = core.Subnet.__table__
+POOLS = core.AllocationPool.__table__
+DNS = core.DNSNameServer.__table__
+ROUTES = core.SubnetRoute.__table__
+ALLOCS = core.IPAllocation.__table__
+PORTS = core.Port.__table__
 COLUMNS = ('id', 'tenant_id', 'network_id', 'name', 'description', 'ip_version', 'cidr',
            'gateway_ip', 'enable_dhcp', 'ipv6_ra_mode', 'ipv6_address_mode',
            'created_at', 'updated_at')

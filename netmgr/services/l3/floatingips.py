@@ -7,21 +7,21 @@ import sqlalchemy as sa
 from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import l3 as l3_models
-from netmgr.db.models import core as models
+from netmgr.db.models import core
+from netmgr.db.models import l3
 from netmgr.db.queries import listing
 from netmgr import exceptions
-from netmgr.services.l3 import associations as floatingip_association
+from netmgr.services.l3 import associations
 from netmgr.services import interface
 from netmgr.services.core import networks
 from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 
-FIPS = l3_models.FloatingIP.__table__
-ASSOC = l3_models.FloatingIPAssociation.__table__
-NETWORKS = models.Network.__table__
-SUBNETS = models.Subnet.__table__
-EXTERNAL = models.ExternalNetwork.__table__
+FIPS = l3.FloatingIP.__table__
+ASSOC = l3.FloatingIPAssociation.__table__
+NETWORKS = core.Network.__table__
+SUBNETS = core.Subnet.__table__
+EXTERNAL = core.ExternalNetwork.__table__
 COLUMNS = ('id', 'tenant_id', 'description', 'floating_network_id', 'floating_ip_address',
            'status', 'created_at', 'updated_at')
 STATUS_ACTIVE = 'ACTIVE'
@@ -29,7 +29,7 @@ STATUS_DOWN = 'DOWN'
 # API filters answered by the association table: attribute -> its column there.
 ASSOC_FILTERS = {'port_id': ASSOC.c.fixed_port_id, 'router_id': ASSOC.c.router_id,
                  'fixed_ip_address': ASSOC.c.fixed_ip_address}
-bad_request = floatingip_association.bad_request
+bad_request = associations.bad_request
 
 
 def visible_floatingips(context):
@@ -60,7 +60,7 @@ class FloatingIPService(interface.ResourceService):
         self.notifier = notifier or notifier_mod.NullNotifier()
         self.ports = port_service
         self.quotas = quotas
-        self.associations = floatingip_association.Associations(port_service)
+        self.associations = associations.Associations(port_service)
         self._write = db_api.RetriedWriter(db, retries)
         if quotas is not None:
             quotas.register_count_source('floatingip', FIPS.c.tenant_id)

@@ -9,17 +9,17 @@ import netaddr
 import sqlalchemy as sa
 
 from netmgr import constants as const
-from netmgr.db.models import l3 as l3_models
-from netmgr.db.models import core as models
+from netmgr.db.models import core
+from netmgr.db.models import l3
 from netmgr import exceptions
 from netmgr.services import rows
 
-ROUTER_PORTS = l3_models.RouterPort.__table__
-FIP_ASSOC = l3_models.FloatingIPAssociation.__table__
-PORTS = models.Port.__table__
-ALLOCS = models.IPAllocation.__table__
-SUBNETS = models.Subnet.__table__
-EXTERNAL = models.ExternalNetwork.__table__
+ROUTER_PORTS = l3.RouterPort.__table__
+FIP_ASSOC = l3.FloatingIPAssociation.__table__
+PORTS = core.Port.__table__
+ALLOCS = core.IPAllocation.__table__
+SUBNETS = core.Subnet.__table__
+EXTERNAL = core.ExternalNetwork.__table__
 INTERFACE = const.DEVICE_OWNER_ROUTER_INTF
 
 

@@ -6,15 +6,15 @@ import sqlalchemy as sa
 
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import l3 as l3_models
-from netmgr.db.models import core as models
+from netmgr.db.models import core
+from netmgr.db.models import l3
 from netmgr.services import rows
 
-ROUTERS = l3_models.Router.__table__
-ROUTER_PORTS = l3_models.RouterPort.__table__
-FIPS = l3_models.FloatingIP.__table__
-ASSOC = l3_models.FloatingIPAssociation.__table__
-SUBNETS = models.Subnet.__table__
+ROUTERS = l3.Router.__table__
+ROUTER_PORTS = l3.RouterPort.__table__
+FIPS = l3.FloatingIP.__table__
+ASSOC = l3.FloatingIPAssociation.__table__
+SUBNETS = core.Subnet.__table__
 FIP_STATUSES = ('ACTIVE', 'DOWN', 'ERROR')
 
 

@@ -11,8 +11,8 @@ from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr.api.definitions import router as router_def
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import l3 as l3_models
-from netmgr.db.models import core as models
+from netmgr.db.models import core
+from netmgr.db.models import l3
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import interface
@@ -20,13 +20,13 @@ from netmgr.services import notifier as notifier_mod
 from netmgr.services.l3 import router_interfaces
 from netmgr.services import rows
 
-ROUTERS = l3_models.Router.__table__
-ROUTER_PORTS = l3_models.RouterPort.__table__
-FIP_ASSOC = l3_models.FloatingIPAssociation.__table__
-PORTS = models.Port.__table__
-ALLOCS = models.IPAllocation.__table__
-NETWORKS = models.Network.__table__
-EXTERNAL = models.ExternalNetwork.__table__
+ROUTERS = l3.Router.__table__
+ROUTER_PORTS = l3.RouterPort.__table__
+FIP_ASSOC = l3.FloatingIPAssociation.__table__
+PORTS = core.Port.__table__
+ALLOCS = core.IPAllocation.__table__
+NETWORKS = core.Network.__table__
+EXTERNAL = core.ExternalNetwork.__table__
 COLUMNS = ('id', 'tenant_id', 'name', 'description', 'status', 'admin_state_up',
            'created_at', 'updated_at')
 GW_INFO = router_def.EXTERNAL_GW_INFO

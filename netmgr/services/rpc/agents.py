@@ -8,14 +8,14 @@ import json
 
 import sqlalchemy as sa
 
-from netmgr.db.models import agents as agent_models
+from netmgr.db.models import agents
 from netmgr.db import api as db_api
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import interface
 from netmgr.services import rows
 
-AGENTS = agent_models.Agent.__table__
+AGENTS = agents.Agent.__table__
 REPORTED = ('agent_type', 'binary', 'topic', 'host')
 
 

@@ -7,14 +7,14 @@ import sqlalchemy as sa
 from netmgr.api.definitions import portbindings as pb
 from netmgr import constants as const
 from netmgr import context as nm_context
-from netmgr.db.models import agents as agent_models
+from netmgr.db.models import agents
 from netmgr.db import api as db_api
-from netmgr.db.models import core as models
+from netmgr.db.models import core
 from netmgr.db.queries import listing
 from netmgr.services import rows
 
-PORTS = models.Port.__table__
-BINDINGS = agent_models.PortBinding.__table__
+PORTS = core.Port.__table__
+BINDINGS = agents.PortBinding.__table__
 # Length of the port id part of a Linux bridge tap name.
 TAP_ID_LEN = 11
 # Port attributes an agent gets, beside the segment.

@@ -8,12 +8,12 @@ import ipaddress
 import sqlalchemy as sa
 
 from netmgr import context as nm_context
-from netmgr.db.models import agents as agent_models
+from netmgr.db.models import agents
 from netmgr.db import api as db_api
 from netmgr import exceptions
 from netmgr.services import notifier as notifier_mod
 
-ENDPOINTS = agent_models.TunnelEndpoint.__table__
+ENDPOINTS = agents.TunnelEndpoint.__table__
 
 
 class TunnelService:

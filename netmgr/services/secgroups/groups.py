@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import secgroups as secgroup_models
+from netmgr.db.models import secgroups
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import interface
@@ -12,10 +12,10 @@ from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 from netmgr.services.secgroups import rules as sg_rules
 
-GROUPS = secgroup_models.SecurityGroup.__table__
-DEFAULTS = secgroup_models.DefaultSecurityGroup.__table__
-BINDINGS = secgroup_models.SecurityGroupPortBinding.__table__
-RULES = secgroup_models.SecurityGroupRule.__table__
+GROUPS = secgroups.SecurityGroup.__table__
+DEFAULTS = secgroups.DefaultSecurityGroup.__table__
+BINDINGS = secgroups.SecurityGroupPortBinding.__table__
+RULES = secgroups.SecurityGroupRule.__table__
 COLUMNS = ('id', 'tenant_id', 'name', 'description', 'created_at', 'updated_at')
 DEFAULT_DESCRIPTION = 'Default security group'
 

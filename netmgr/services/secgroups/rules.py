@@ -6,15 +6,15 @@ import sqlalchemy as sa
 from netmgr.api import converters
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import secgroups as secgroup_models
+from netmgr.db.models import secgroups
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import interface
 from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 
-GROUPS = secgroup_models.SecurityGroup.__table__
-RULES = secgroup_models.SecurityGroupRule.__table__
+GROUPS = secgroups.SecurityGroup.__table__
+RULES = secgroups.SecurityGroupRule.__table__
 COLUMNS = ('id', 'tenant_id', 'security_group_id', 'remote_group_id', 'direction',
            'ethertype', 'protocol', 'port_range_min', 'port_range_max', 'remote_ip_prefix',
            'description', 'created_at', 'updated_at')
