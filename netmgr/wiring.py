@@ -20,22 +20,23 @@ from netmgr.services import quotas
 from netmgr.services.core import networks
 from netmgr.services.core import ports
 from netmgr.services.core import subnets
-from netmgr.services.extensions import address_pairs as allowed_address_pairs
+from netmgr.services.extensions import address_pairs
 from netmgr.services.extensions import agent_binder
-from netmgr.services.extensions import binding as port_binding
+from netmgr.services.extensions import binding
 from netmgr.services.extensions import external_net
-from netmgr.services.extensions import mtu as network_mtu
+from netmgr.services.extensions import mtu
 from netmgr.services.extensions import port_security
 from netmgr.services.extensions import provider_net
 from netmgr.services.l3 import floatingips
+from netmgr.services.l3 import router_sync
 from netmgr.services.l3 import routers
 from netmgr.services.rpc import agents
 from netmgr.services.rpc import devices
 from netmgr.services.rpc import tunnels
-from netmgr.services.secgroups import agent_info as sg_rpc
-from netmgr.services.secgroups import groups as securitygroups
-from netmgr.services.secgroups import port_groups as port_secgroups
-from netmgr.services.secgroups import rules as security_group_rules
+from netmgr.services.secgroups import agent_info
+from netmgr.services.secgroups import groups
+from netmgr.services.secgroups import port_groups
+from netmgr.services.secgroups import rules
 
 
 class Services:
@@ -55,37 +56,35 @@ class Services:
         self.subnets = subnets.SubnetService(db, self.ipam, conf, retries,
                                              quotas=self.quotas, notifier=self.notifier)
         self.agents = agents.AgentService(db, conf, retries)
+        # Extension lists are in order: each after those it reads (AttributeExtension.reads).
         self.networks = networks.NetworkService(
             db, self.subnets, retries, extensions=[external_net.ExternalNetworks(),
                                                    port_security.NetworkPortSecurity(),
                                                    provider_net.ProviderNetworks(self.l2_driver),
-                                                   # after provider: it reads the type
-                                                   network_mtu.NetworkMtu(
-                                                       conf.global_physnet_mtu)],
+                                                   mtu.NetworkMtu(conf.global_physnet_mtu)],
             quotas=self.quotas, notifier=self.notifier)
         macs = ipam_mac.MacGenerator(conf.base_mac, conf.mac_ranges)
-        # Port security first: the security group and address pair extensions read it.
-        port_extensions = [port_security.PortPortSecurity(), port_secgroups.PortSecurityGroups(),
-                           allowed_address_pairs.AllowedAddressPairs(
-                               conf.max_allowed_address_pair),
-                           port_binding.PortBindings(
+        port_extensions = [port_security.PortPortSecurity(), port_groups.PortSecurityGroups(),
+                           address_pairs.AllowedAddressPairs(conf.max_allowed_address_pair),
+                           binding.PortBindings(
                                agent_binder.AgentBinder(self.l2_driver, self.agents))]
         self.ports = ports.PortService(db, self.subnets, macs, conf, retries,
                                        quotas=self.quotas, extensions=port_extensions,
                                        notifier=self.notifier)
         self.devices = devices.DeviceService(db, self.ports, self.l2_driver, retries)
         self.tunnels = tunnels.TunnelService(db, self.notifier, retries)
-        self.security_groups = securitygroups.SecurityGroupService(
+        self.security_groups = groups.SecurityGroupService(
             db, retries, self.quotas, notifier=self.notifier)
-        self.security_group_rules = security_group_rules.SecurityGroupRuleService(
+        self.security_group_rules = rules.SecurityGroupRuleService(
             db, retries, self.quotas, notifier=self.notifier)
-        self.sg_info = sg_rpc.SecurityGroupInfo(db)
+        self.sg_info = agent_info.SecurityGroupInfo(db)
         self.routers = routers.RouterService(db, self.ports, self.subnets, retries,
                                              quotas=self.quotas, policy=policy,
                                              notifier=self.notifier)
         self.floatingips = floatingips.FloatingIPService(db, self.ports, retries,
                                                          quotas=self.quotas,
                                                          notifier=self.notifier)
+        self.router_sync = router_sync.RouterSync(db, self.ports, retries)
 
     def by_collection(self):
         return {s.collection: s for s in (self.networks, self.subnets, self.ports,

@@ -2,7 +2,8 @@
 
 One ``Database`` per process. ``writer()`` opens the one transaction of an API call; on SQLite it
 starts with BEGIN IMMEDIATE so concurrent writers queue on the lock instead of failing on upgrade.
-``retry_on_race`` re-runs a whole call that lost a race (deadlock, duplicate key, lost CAS).
+``retry_on_race`` re-runs a whole call that lost a race (deadlock, duplicate key, lost CAS);
+``RetriedWriter`` is the two together: one writer transaction, re-run whole on a race.
 """
 
 import contextlib
@@ -117,3 +118,20 @@ def retry_on_race(max_retries=20):
                 raise
         return call
     return decorator
+
+
+class RetriedWriter:
+    """``write(fn)`` runs ``fn(session)`` in one writer transaction of ``db`` and returns what
+    it returns; a call that lost a race is rolled back and run again, up to ``retries`` times,
+    then answered with ServiceUnavailable (``retry_on_race``)."""
+
+    def __init__(self, db, retries=20):
+        self.db = db
+        self._run = retry_on_race(retries)(self._once)
+
+    def _once(self, fn):
+        with self.db.writer() as session:
+            return fn(session)
+
+    def __call__(self, fn):
+        return self._run(fn)

@@ -1,5 +1,5 @@
 """Agents -> server: what an L2 agent asks about the devices (ports) it finds on its host and
-what it reports back. Paired with netmgr.services.rpc.endpoints.PluginEndpoint.
+what it reports back. Paired with netmgr.services.rpc.l2.PluginEndpoint.
 
 Version history:
     1.0 - get_device_details, get_devices_details_list, update_device_up,

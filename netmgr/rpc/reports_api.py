@@ -1,5 +1,5 @@
 """Agents -> server: state reports (heartbeats). Paired with
-netmgr.services.rpc.endpoints.ReportsEndpoint.
+netmgr.services.rpc.reports.ReportsEndpoint.
 
 Version history:
     1.0 - report_state(agent_state, time)

@@ -8,8 +8,8 @@ class ResourceService(abc.ABC):
     validated by the attribute map, and policy is already enforced by the pipeline."""
 
     collection = None
-    # Set by the services that create through create_items:
-    db = quotas = _retry = None
+    # Set by the services that create through create_items (_write: a db_api.RetriedWriter):
+    db = quotas = _write = None
 
     def create(self, context, data):
         """Create one resource; return its dict."""
@@ -22,13 +22,11 @@ class ResourceService(abc.ABC):
     def create_items(self, resource, items, create_one):
         """``create_one(session, item)`` for each item in one writer transaction, retried on
         races, after the quota check of ``resource`` (first: see QuotaService.check)."""
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                if self.quotas is not None:
-                    self.quotas.check_items(session, resource, items)
-                return [create_one(session, item) for item in items]
-        return run()
+        def run(session):
+            if self.quotas is not None:
+                self.quotas.check_items(session, resource, items)
+            return [create_one(session, item) for item in items]
+        return self._write(run)
 
     @abc.abstractmethod
     def update(self, context, resource_id, data):

@@ -15,7 +15,8 @@ LOG = logging.getLogger(__name__)
 
 
 class NullNotifier:
-    """When agent RPC is off (the API alone, unit tests)."""
+    """When agent RPC is off (the API alone, unit tests): AgentNotifier's methods, doing
+    nothing."""
 
     def network_created(self, context, network):
         pass
@@ -57,7 +58,7 @@ class NullNotifier:
         pass
 
 
-class AgentNotifier(NullNotifier):
+class AgentNotifier:
     def __init__(self, transport, db, l2_driver):
         self.l2 = agent_notify_api.AgentNotifyAPI(transport)
         self.dhcp = dhcp_notify_api.DhcpAgentNotifyAPI(transport)

@@ -25,13 +25,13 @@ import sqlalchemy as sa
 
 from netmgr.conf import quotas as quota_conf
 from netmgr.db import api as db_api
-from netmgr.db.models import core as models
-from netmgr.db.models import quotas as quota_models
+from netmgr.db.models import core
+from netmgr.db.models import quotas
 from netmgr import exceptions
 from netmgr.services import rows
 
-QUOTAS = quota_models.Quota.__table__
-LOCKS = quota_models.QuotaLock.__table__
+QUOTAS = quotas.Quota.__table__
+LOCKS = quotas.QuotaLock.__table__
 MAX_LIMIT = 2 ** 31 - 1          # Neutron's DB_INTEGER_MAX_VALUE
 # Keys of an update body that are options, not limits (Neutron's quota-check-limit): 'force'
 # (the default: set the limit whatever the usage) and 'check_limit' (refuse a limit below it).
@@ -88,12 +88,12 @@ class QuotaService:
         self.db = db
         self.conf = conf
         self.policy = policy
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
         # resource -> (the table's project column, extra conditions): what check() counts.
         self.count_sources = {}
-        self.register_count_source('network', models.Network.__table__.c.tenant_id)
-        self.register_count_source('subnet', models.Subnet.__table__.c.tenant_id)
-        self.register_count_source('port', models.Port.__table__.c.tenant_id)
+        self.register_count_source('network', core.Network.__table__.c.tenant_id)
+        self.register_count_source('subnet', core.Subnet.__table__.c.tenant_id)
+        self.register_count_source('port', core.Port.__table__.c.tenant_id)
 
     @property
     def resources(self):
@@ -215,33 +215,29 @@ class QuotaService:
         self._authorize(context, 'update_quota')
         limits, check_limit = self._parse_update(body)
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                if check_limit:
-                    self._check_limits(session, project_id, limits)
-                stored = self._overrides(session, project_id)[project_id]
-                for resource, limit in limits.items():
-                    if resource in stored:
-                        session.execute(QUOTAS.update().where(
-                            QUOTAS.c.project_id == project_id, QUOTAS.c.resource == resource)
-                            .values(limit=limit))
-                    else:
-                        session.execute(QUOTAS.insert().values(
-                            id=rows.new_id(), project_id=project_id, resource=resource,
-                            limit=limit))
-                return self._limits(session, project_id)
-        return run()
+        def run(session):
+            if check_limit:
+                self._check_limits(session, project_id, limits)
+            stored = self._overrides(session, project_id)[project_id]
+            for resource, limit in limits.items():
+                if resource in stored:
+                    session.execute(QUOTAS.update().where(
+                        QUOTAS.c.project_id == project_id, QUOTAS.c.resource == resource)
+                        .values(limit=limit))
+                else:
+                    session.execute(QUOTAS.insert().values(
+                        id=rows.new_id(), project_id=project_id, resource=resource,
+                        limit=limit))
+            return self._limits(session, project_id)
+        return self._write(run)
 
     def delete(self, context, project_id):
         """Back to the defaults. Idempotent (Neutron answers 404 when there was nothing)."""
         self._authorize(context, 'delete_quota')
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                session.execute(QUOTAS.delete().where(QUOTAS.c.project_id == project_id))
-        run()
+        def run(session):
+            session.execute(QUOTAS.delete().where(QUOTAS.c.project_id == project_id))
+        self._write(run)
 
     # ---- enforcement -----------------------------------------------------------------------
 

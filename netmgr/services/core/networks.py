@@ -4,17 +4,17 @@ import sqlalchemy as sa
 
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import core as models
+from netmgr.db.models import core as core_models
 from netmgr.db.queries import listing
 from netmgr import exceptions
-from netmgr.services.extensions import base as ext_api
+from netmgr.services.extensions import base
 from netmgr.services import interface
 from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 
-NETWORKS = models.Network.__table__
-SUBNETS = models.Subnet.__table__
-PORTS = models.Port.__table__
+NETWORKS = core_models.Network.__table__
+SUBNETS = core_models.Subnet.__table__
+PORTS = core_models.Port.__table__
 COLUMNS = ('id', 'tenant_id', 'name', 'description', 'status', 'admin_state_up', 'shared',
            'created_at', 'updated_at')
 # Ports the network may delete itself: they exist only to serve the network.
@@ -37,8 +37,8 @@ class NetworkService(interface.ResourceService):
         self.notifier = notifier or notifier_mod.NullNotifier()
         self.subnets = subnet_service
         self.quotas = quotas
-        self.extensions = ext_api.ExtensionSet(extensions)
-        self._retry = db_api.retry_on_race(retries)
+        self.extensions = base.ExtensionSet(extensions)
+        self._write = db_api.RetriedWriter(db, retries)
 
     def _scope(self, context):
         return self.extensions.scope(context, visible_networks(context))
@@ -121,17 +121,15 @@ class NetworkService(interface.ResourceService):
         return created
 
     def update(self, context, network_id, data):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, network_id)
-                core, extended = self.extensions.split(data)
-                if core.get('shared') is False and row['shared']:
-                    self._check_unshare(session, row)
-                self.extensions.update(session, context, dict(row), extended)
-                session.execute(NETWORKS.update().where(NETWORKS.c.id == network_id)
-                                .values(updated_at=rows.utcnow(), **core))
-        run()
+        def run(session):
+            row = self.get_row(session, context, network_id)
+            core, extended = self.extensions.split(data)
+            if core.get('shared') is False and row['shared']:
+                self._check_unshare(session, row)
+            self.extensions.update(session, context, dict(row), extended)
+            session.execute(NETWORKS.update().where(NETWORKS.c.id == network_id)
+                            .values(updated_at=rows.utcnow(), **core))
+        self._write(run)
         network = self.get(context, network_id)
         self.notifier.network_updated(context, network)
         return network
@@ -144,19 +142,17 @@ class NetworkService(interface.ResourceService):
             raise exceptions.InvalidSharedSetting(network=row['id'])
 
     def delete(self, context, network_id):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                self.get_row(session, context, network_id)
-                busy = session.execute(sa.select(PORTS.c.id).where(
-                    PORTS.c.network_id == network_id,
-                    PORTS.c.device_owner.not_in(AUTO_DELETE_OWNERS)).limit(1)).first()
-                if busy is not None:
-                    raise exceptions.NetworkInUse(net_id=network_id)
-                session.execute(PORTS.delete().where(PORTS.c.network_id == network_id))
-                for (subnet_id,) in session.execute(
-                        sa.select(SUBNETS.c.id).where(SUBNETS.c.network_id == network_id)):
-                    self.subnets.delete_rows(session, subnet_id)
-                session.execute(NETWORKS.delete().where(NETWORKS.c.id == network_id))
-        run()
+        def run(session):
+            self.get_row(session, context, network_id)
+            busy = session.execute(sa.select(PORTS.c.id).where(
+                PORTS.c.network_id == network_id,
+                PORTS.c.device_owner.not_in(AUTO_DELETE_OWNERS)).limit(1)).first()
+            if busy is not None:
+                raise exceptions.NetworkInUse(net_id=network_id)
+            session.execute(PORTS.delete().where(PORTS.c.network_id == network_id))
+            for (subnet_id,) in session.execute(
+                    sa.select(SUBNETS.c.id).where(SUBNETS.c.network_id == network_id)):
+                self.subnets.delete_rows(session, subnet_id)
+            session.execute(NETWORKS.delete().where(NETWORKS.c.id == network_id))
+        self._write(run)
         self.notifier.network_deleted(context, network_id)

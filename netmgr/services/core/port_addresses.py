@@ -4,12 +4,12 @@ import netaddr
 import sqlalchemy as sa
 
 from netmgr import constants as const
-from netmgr.db.models import core as models
+from netmgr.db.models import core
 from netmgr import exceptions
 from netmgr.ipam import requests as ipam_requests
 
-PORTS = models.Port.__table__
-ALLOCS = models.IPAllocation.__table__
+PORTS = core.Port.__table__
+ALLOCS = core.IPAllocation.__table__
 
 
 def _is_auto_address(subnet):

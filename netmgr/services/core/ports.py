@@ -5,20 +5,20 @@ import sqlalchemy as sa
 from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import l3 as l3_models
-from netmgr.db.models import core as models
+from netmgr.db.models import core
+from netmgr.db.models import l3
 from netmgr.db.queries import listing
 from netmgr import exceptions
-from netmgr.services.extensions import base as ext_api
+from netmgr.services.extensions import base
 from netmgr.services import interface
 from netmgr.services import notifier as notifier_mod
 from netmgr.services.core import port_addresses
 from netmgr.services import rows
 
-NETWORKS = models.Network.__table__
-PORTS = models.Port.__table__
-ALLOCS = models.IPAllocation.__table__
-FIP_ASSOC = l3_models.FloatingIPAssociation.__table__
+NETWORKS = core.Network.__table__
+PORTS = core.Port.__table__
+ALLOCS = core.IPAllocation.__table__
+FIP_ASSOC = l3.FloatingIPAssociation.__table__
 COLUMNS = ('id', 'tenant_id', 'network_id', 'name', 'description', 'mac_address',
            'admin_state_up', 'status', 'device_id', 'device_owner', 'created_at', 'updated_at')
 # Neutron's order of a port's fixed_ips (Nova takes the first as the primary address).
@@ -36,6 +36,18 @@ def visible_ports(context):
     return sa.or_(PORTS.c.tenant_id == context.tenant_id, PORTS.c.network_id.in_(own_nets))
 
 
+def owned_port(network_id, device_owner, device_id, tenant_id='', fixed_ips=None,
+               attributes=None):
+    """The create body of a port that a router, floating IP or DHCP agent owns: unnamed, up,
+    a generated MAC; ``fixed_ips`` None takes the default addresses. ``attributes`` adds
+    extension attributes (e.g. binding:host_id)."""
+    return dict({'tenant_id': tenant_id, 'network_id': network_id, 'name': '',
+                 'description': '', 'mac_address': ATTR_NOT_SPECIFIED, 'admin_state_up': True,
+                 'device_id': device_id, 'device_owner': device_owner,
+                 'fixed_ips': ATTR_NOT_SPECIFIED if fixed_ips is None else fixed_ips},
+                **(attributes or {}))
+
+
 def floating_ip_routers(session, port_id):
     """Routers holding a floating IP of this port (they must hear when it goes)."""
     return [router_id for (router_id,) in session.execute(
@@ -50,10 +62,10 @@ class PortService(interface.ResourceService):
         self.db = db
         self.notifier = notifier or notifier_mod.NullNotifier()
         self.quotas = quotas
-        self.extensions = ext_api.ExtensionSet(extensions)
+        self.extensions = base.ExtensionSet(extensions)
         self.subnets = subnet_service
         self.addresses = port_addresses.PortAddresses(subnet_service, mac_generator, conf)
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
 
     # ---- reads ---------------------------------------------------------------------------
 
@@ -81,9 +93,16 @@ class PortService(interface.ResourceService):
                                   self.not_found(port_id))
 
     def _load(self, session, port_id):
-        row = session.execute(sa.select(PORTS).where(PORTS.c.id == port_id)).mappings().one()
-        ips = self._fixed_ips(session, ALLOCS.c.port_id == port_id)
-        return self.extensions.extend(session, [self._to_dict(row, ips.get(port_id, []))])[0]
+        return self.load(session, [port_id])[0]
+
+    def load(self, session, port_ids):
+        """The dicts (every extension's attributes included) of the ports with these ids,
+        read in the caller's transaction with no visibility check; absent ids are skipped."""
+        found = session.execute(sa.select(PORTS).where(PORTS.c.id.in_(port_ids))
+                                ).mappings().all()
+        ips = self._fixed_ips(session, ALLOCS.c.port_id.in_(port_ids))
+        return self.extensions.extend(
+            session, [self._to_dict(row, ips.get(row['id'], [])) for row in found])
 
     def get(self, context, port_id):
         with self.db.reader() as session:
@@ -137,6 +156,14 @@ class PortService(interface.ResourceService):
             self.notifier.port_created(context, port)
         return created
 
+    def create_owned(self, session, network_id, device_owner, device_id, tenant_id='',
+                     fixed_ips=None):
+        """Create, in the caller's transaction, a port that a router or floating IP owns (see
+        owned_port); no quota check and no notification: the caller tells the agents it
+        concerns once its transaction has committed."""
+        return self._create(session, owned_port(network_id, device_owner, device_id,
+                                                tenant_id=tenant_id, fixed_ips=fixed_ips))
+
     def _create(self, session, data, context=None):
         """Create a port in the caller's transaction. Without a context (ports the L3 API
         makes for itself) the extensions act with the port's own tenant's rights."""
@@ -166,38 +193,34 @@ class PortService(interface.ResourceService):
     # ---- update and delete -----------------------------------------------------------------
 
     def update(self, context, port_id, data):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, port_id)
-                values, extended = self.extensions.split(data)
-                fixed_ips = values.pop('fixed_ips', None)
-                routers = []
-                if fixed_ips is not None:
-                    routers = floating_ip_routers(session, port_id)
-                    self.addresses.update(session, row, fixed_ips,
-                                          values.get('device_owner', row['device_owner']))
-                self.extensions.update(session, context, dict(row), extended)
-                session.execute(PORTS.update().where(PORTS.c.id == port_id)
-                                .values(updated_at=rows.utcnow(), **values))
-                return self._load(session, port_id), routers
-        port, routers = run()
+        def run(session):
+            row = self.get_row(session, context, port_id)
+            values, extended = self.extensions.split(data)
+            fixed_ips = values.pop('fixed_ips', None)
+            routers = []
+            if fixed_ips is not None:
+                routers = floating_ip_routers(session, port_id)
+                self.addresses.update(session, row, fixed_ips,
+                                      values.get('device_owner', row['device_owner']))
+            self.extensions.update(session, context, dict(row), extended)
+            session.execute(PORTS.update().where(PORTS.c.id == port_id)
+                            .values(updated_at=rows.utcnow(), **values))
+            return self._load(session, port_id), routers
+        port, routers = self._write(run)
         self.notifier.port_updated(context, port)
         self.notifier.routers_updated(context, routers)
         return port
 
     def delete(self, context, port_id):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, port_id)
-                if row['device_owner'] in L3_OWNERS:
-                    raise exceptions.L3PortInUse(port_id=port_id,
-                                                 device_owner=row['device_owner'])
-                routers = floating_ip_routers(session, port_id)
-                self.delete_rows(session, port_id)
-                return row['network_id'], routers
-        network_id, routers = run()
+        def run(session):
+            row = self.get_row(session, context, port_id)
+            if row['device_owner'] in L3_OWNERS:
+                raise exceptions.L3PortInUse(port_id=port_id,
+                                             device_owner=row['device_owner'])
+            routers = floating_ip_routers(session, port_id)
+            self.delete_rows(session, port_id)
+            return row['network_id'], routers
+        network_id, routers = self._write(run)
         self.notifier.port_deleted(context, port_id, network_id)
         # Its floating IPs went with it (cascade): their routers drop the NAT rules.
         self.notifier.routers_updated(context, routers)

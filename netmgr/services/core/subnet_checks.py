@@ -4,12 +4,12 @@ DNS and host route limits. Each failure is a 4xx NetmgrException."""
 import netaddr
 import sqlalchemy as sa
 
-from netmgr.db.models import core as models
+from netmgr.db.models import core
 from netmgr import exceptions
 
-SUBNETS = models.Subnet.__table__
-ALLOCS = models.IPAllocation.__table__
-PORTS = models.Port.__table__
+SUBNETS = core.Subnet.__table__
+ALLOCS = core.IPAllocation.__table__
+PORTS = core.Port.__table__
 
 
 def _bad(msg):

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import core as models
+from netmgr.db.models import core
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.ipam import pools as ipam_pools
@@ -16,13 +16,13 @@ from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 from netmgr.services.core import subnet_checks
 
-NETWORKS = models.Network.__table__
-SUBNETS = models.Subnet.__table__
-POOLS = models.AllocationPool.__table__
-DNS = models.DNSNameServer.__table__
-ROUTES = models.SubnetRoute.__table__
-ALLOCS = models.IPAllocation.__table__
-PORTS = models.Port.__table__
+NETWORKS = core.Network.__table__
+SUBNETS = core.Subnet.__table__
+POOLS = core.AllocationPool.__table__
+DNS = core.DNSNameServer.__table__
+ROUTES = core.SubnetRoute.__table__
+ALLOCS = core.IPAllocation.__table__
+PORTS = core.Port.__table__
 COLUMNS = ('id', 'tenant_id', 'network_id', 'name', 'description', 'ip_version', 'cidr',
            'gateway_ip', 'enable_dhcp', 'ipv6_ra_mode', 'ipv6_address_mode',
            'created_at', 'updated_at')
@@ -55,7 +55,7 @@ class SubnetService(interface.ResourceService):
         self.quotas = quotas
         self.ipam = ipam
         self.conf = conf
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
 
     # ---- reads ---------------------------------------------------------------------------
 
@@ -208,14 +208,12 @@ class SubnetService(interface.ResourceService):
     # ---- update --------------------------------------------------------------------------
 
     def update(self, context, subnet_id, data):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, subnet_id)
-                self._update(session, row, dict(data))
-                return self._to_dicts(session, [session.execute(
-                    sa.select(SUBNETS).where(SUBNETS.c.id == subnet_id)).mappings().one()])[0]
-        subnet = run()
+        def run(session):
+            row = self.get_row(session, context, subnet_id)
+            self._update(session, row, dict(data))
+            return self._to_dicts(session, [session.execute(
+                sa.select(SUBNETS).where(SUBNETS.c.id == subnet_id)).mappings().one()])[0]
+        subnet = self._write(run)
         self.notifier.subnet_updated(context, subnet)
         return subnet
 
@@ -252,20 +250,18 @@ class SubnetService(interface.ResourceService):
     # ---- delete --------------------------------------------------------------------------
 
     def delete(self, context, subnet_id):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, subnet_id)
-                busy = session.execute(
-                    sa.select(ALLOCS.c.ip_address).join(PORTS, PORTS.c.id == ALLOCS.c.port_id)
-                    .where(ALLOCS.c.subnet_id == subnet_id,
-                           PORTS.c.device_owner.not_in(AUTO_DELETE_OWNERS)).limit(1)).first()
-                if busy is not None:
-                    raise exceptions.SubnetInUse(subnet_id=subnet_id, **self._in_use_reason(
-                        session, subnet_id))
-                self.delete_rows(session, subnet_id)
-                return row['network_id']
-        network_id = run()
+        def run(session):
+            row = self.get_row(session, context, subnet_id)
+            busy = session.execute(
+                sa.select(ALLOCS.c.ip_address).join(PORTS, PORTS.c.id == ALLOCS.c.port_id)
+                .where(ALLOCS.c.subnet_id == subnet_id,
+                       PORTS.c.device_owner.not_in(AUTO_DELETE_OWNERS)).limit(1)).first()
+            if busy is not None:
+                raise exceptions.SubnetInUse(subnet_id=subnet_id, **self._in_use_reason(
+                    session, subnet_id))
+            self.delete_rows(session, subnet_id)
+            return row['network_id']
+        network_id = self._write(run)
         self.notifier.subnet_deleted(context, subnet_id, network_id)
 
     @staticmethod
@@ -288,12 +284,10 @@ class SubnetService(interface.ResourceService):
     # ---- IP policy (Melange) --------------------------------------------------------------
 
     def set_ip_policy(self, context, subnet_id, policy):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, subnet_id)
-                self.ipam.set_policy(session, self.ipam_subnets_by_id(session, row), policy)
-        run()
+        def run(session):
+            row = self.get_row(session, context, subnet_id)
+            self.ipam.set_policy(session, self.ipam_subnets_by_id(session, row), policy)
+        self._write(run)
 
     def get_ip_policy(self, context, subnet_id):
         with self.db.reader() as session:

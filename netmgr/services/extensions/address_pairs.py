@@ -6,22 +6,23 @@ import sqlalchemy as sa
 
 from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr.api.definitions import allowed_address_pairs as aap_def
-from netmgr.db.models import secgroups as secgroup_models
+from netmgr.db.models import secgroups
 from netmgr import exceptions
-from netmgr.services.extensions import base as extensions
+from netmgr.services.extensions import base
 from netmgr.services.extensions import port_security
 
 PAIRS_ATTR = aap_def.ADDRESS_PAIRS
-PAIRS = secgroup_models.AllowedAddressPair.__table__
+PAIRS = secgroups.AllowedAddressPair.__table__
 
 
 def _mac(value):
     return str(netaddr.EUI(value, dialect=netaddr.mac_unix_expanded))
 
 
-class AllowedAddressPairs(extensions.AttributeExtension):
+class AllowedAddressPairs(base.AttributeExtension):
     collection = 'ports'
     attributes = (PAIRS_ATTR,)
+    reads = (port_security.PS,)
 
     def __init__(self, max_pairs):
         self.max_pairs = max_pairs

@@ -11,6 +11,9 @@ import sqlalchemy as sa
 class AttributeExtension(abc.ABC):
     collection = None
     attributes = ()
+    # Attributes of other extensions that this one reads from the resource, where an earlier
+    # extension of the same set has put them (ExtensionSet refuses any other order).
+    reads = ()
 
     def visibility(self, context):
         """An SQL condition that makes more rows visible to the context (OR-ed), or None."""
@@ -39,11 +42,18 @@ class AttributeExtension(abc.ABC):
 
 
 class ExtensionSet:
-    """The extensions of one collection, called in order."""
+    """The extensions of one collection, called in order: an extension comes after those whose
+    attributes it reads (ValueError otherwise)."""
 
     def __init__(self, extensions=()):
         self.extensions = tuple(extensions)
-        self._owner = {name: ext for ext in self.extensions for name in ext.attributes}
+        self._owner = {}
+        for ext in self.extensions:
+            unset = [name for name in ext.reads if name not in self._owner]
+            if unset:
+                raise ValueError('%s reads %s: the extension setting it must come first' % (
+                    type(ext).__name__, ', '.join(unset)))
+            self._owner.update(dict.fromkeys(ext.attributes, ext))
 
     def owns(self, name):
         return name in self._owner

@@ -8,12 +8,12 @@ import json
 import sqlalchemy as sa
 
 from netmgr.api.definitions import portbindings as pb
-from netmgr.db.models import agents as agent_models
-from netmgr.db.models import core as models
-from netmgr.services.extensions import base as extensions
+from netmgr.db.models import agents
+from netmgr.db.models import core
+from netmgr.services.extensions import base
 
-BINDINGS = agent_models.PortBinding.__table__
-PORTS = models.Port.__table__
+BINDINGS = agents.PortBinding.__table__
+PORTS = core.Port.__table__
 
 
 def _from_json(text):
@@ -26,7 +26,7 @@ def _unbound():
             pb.VNIC_TYPE: pb.VNIC_NORMAL, pb.PROFILE: {}}
 
 
-class PortBindings(extensions.AttributeExtension):
+class PortBindings(base.AttributeExtension):
     collection = 'ports'
     attributes = (pb.HOST_ID, pb.VIF_TYPE, pb.VIF_DETAILS, pb.VNIC_TYPE, pb.PROFILE)
 

@@ -4,16 +4,16 @@ import sqlalchemy as sa
 
 from netmgr.api.definitions import external_net as ext_def
 from netmgr import constants as const
-from netmgr.db.models import core as models
+from netmgr.db.models import core
 from netmgr import exceptions
-from netmgr.services.extensions import base as extensions
+from netmgr.services.extensions import base
 
-NETWORKS = models.Network.__table__
-EXTERNAL = models.ExternalNetwork.__table__
-PORTS = models.Port.__table__
+NETWORKS = core.Network.__table__
+EXTERNAL = core.ExternalNetwork.__table__
+PORTS = core.Port.__table__
 
 
-class ExternalNetworks(extensions.AttributeExtension):
+class ExternalNetworks(base.AttributeExtension):
     collection = 'networks'
     attributes = (ext_def.EXTERNAL,)
 

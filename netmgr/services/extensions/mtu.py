@@ -5,7 +5,7 @@ from netmgr.api.definitions import network_mtu as mtu_def
 from netmgr.api.definitions import provider_net as provider_def
 from netmgr.drivers import segment as seg
 from netmgr import exceptions
-from netmgr.services.extensions import base as extensions
+from netmgr.services.extensions import base
 
 # Bytes a tunnel's headers take from the physical MTU (outer IPv4 + UDP + VXLAN + inner
 # Ethernet), as Neutron counts them.
@@ -16,9 +16,10 @@ def network_mtu(physnet_mtu, network_type):
     return physnet_mtu - OVERHEAD.get(network_type, 0)
 
 
-class NetworkMtu(extensions.AttributeExtension):
+class NetworkMtu(base.AttributeExtension):
     collection = 'networks'
     attributes = (mtu_def.MTU,)
+    reads = (provider_def.NETWORK_TYPE,)
 
     def __init__(self, physnet_mtu):
         self.physnet_mtu = physnet_mtu

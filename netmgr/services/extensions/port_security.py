@@ -7,18 +7,18 @@ from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr.api.definitions import allowed_address_pairs as aap_def
 from netmgr.api.definitions import port_security as ps_def
 from netmgr.api.definitions import securitygroup as sg_def
-from netmgr.db.models import core as models
-from netmgr.db.models import secgroups as secgroup_models
+from netmgr.db.models import core
+from netmgr.db.models import secgroups
 from netmgr import exceptions
-from netmgr.services.extensions import base as extensions
+from netmgr.services.extensions import base
 
 PS = ps_def.PORTSECURITY
-NETWORKS = models.Network.__table__
-PORTS = models.Port.__table__
-NETWORK_SEC = secgroup_models.NetworkSecurityBinding.__table__
-PORT_SEC = secgroup_models.PortSecurityBinding.__table__
-SG_BINDINGS = secgroup_models.SecurityGroupPortBinding.__table__
-PAIRS = secgroup_models.AllowedAddressPair.__table__
+NETWORKS = core.Network.__table__
+PORTS = core.Port.__table__
+NETWORK_SEC = secgroups.NetworkSecurityBinding.__table__
+PORT_SEC = secgroups.PortSecurityBinding.__table__
+SG_BINDINGS = secgroups.SecurityGroupPortBinding.__table__
+PAIRS = secgroups.AllowedAddressPair.__table__
 
 
 def _values(session, table, key_column, ids):
@@ -60,7 +60,7 @@ def port_enabled(session, port):
     return _values(session, PORT_SEC, PORT_SEC.c.port_id, [port['id']]).get(port['id'], True)
 
 
-class NetworkPortSecurity(extensions.AttributeExtension):
+class NetworkPortSecurity(base.AttributeExtension):
     collection = 'networks'
     attributes = (PS,)
 
@@ -84,8 +84,9 @@ class NetworkPortSecurity(extensions.AttributeExtension):
         return _filter(NETWORK_SEC, NETWORK_SEC.c.network_id, NETWORKS.c.id, values)
 
 
-class PortPortSecurity(extensions.AttributeExtension):
-    """Runs before the security group and address pair extensions: they read the value."""
+class PortPortSecurity(base.AttributeExtension):
+    """Comes before the security group and address pair extensions: they read the value
+    (port_enabled)."""
     collection = 'ports'
     attributes = (PS,)
 

@@ -6,12 +6,12 @@ import sqlalchemy as sa
 
 from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr.api.definitions import provider_net as provider_def
-from netmgr.db.models import core as models
+from netmgr.db.models import core
 from netmgr.drivers import segment as seg
 from netmgr import exceptions
-from netmgr.services.extensions import base as extensions
+from netmgr.services.extensions import base
 
-NETWORKS = models.Network.__table__
+NETWORKS = core.Network.__table__
 SEGMENTS = seg.SEGMENTS
 COLUMN_OF = {provider_def.NETWORK_TYPE: SEGMENTS.c.network_type,
              provider_def.PHYSICAL_NETWORK: SEGMENTS.c.physical_network,
@@ -31,7 +31,7 @@ def _as_attributes(segment):
             provider_def.SEGMENTATION_ID: segment.segmentation_id}
 
 
-class ProviderNetworks(extensions.AttributeExtension):
+class ProviderNetworks(base.AttributeExtension):
     collection = 'networks'
     attributes = provider_def.ATTRIBUTES
 

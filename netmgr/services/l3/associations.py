@@ -1,23 +1,23 @@
 """Which fixed IP and router a floating IP maps to, and the association rows.
 
 Runs inside the FloatingIPService's transaction. The association row is removed by the database
-itself when the fixed IP is released (see l3_models.FloatingIPAssociation).
+itself when the fixed IP is released (see netmgr.db.models.l3.FloatingIPAssociation).
 """
 
 import netaddr
 import sqlalchemy as sa
 
 from netmgr import constants as const
-from netmgr.db.models import l3 as l3_models
-from netmgr.db.models import core as models
+from netmgr.db.models import core
+from netmgr.db.models import l3
 from netmgr import exceptions
 
-ASSOC = l3_models.FloatingIPAssociation.__table__
-ROUTERS = l3_models.Router.__table__
-ROUTER_PORTS = l3_models.RouterPort.__table__
-PORTS = models.Port.__table__
-ALLOCS = models.IPAllocation.__table__
-EXTERNAL = models.ExternalNetwork.__table__
+ASSOC = l3.FloatingIPAssociation.__table__
+ROUTERS = l3.Router.__table__
+ROUTER_PORTS = l3.RouterPort.__table__
+PORTS = core.Port.__table__
+ALLOCS = core.IPAllocation.__table__
+EXTERNAL = core.ExternalNetwork.__table__
 
 
 def bad_request(msg):

@@ -7,21 +7,21 @@ import sqlalchemy as sa
 from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import l3 as l3_models
-from netmgr.db.models import core as models
+from netmgr.db.models import core
+from netmgr.db.models import l3
 from netmgr.db.queries import listing
 from netmgr import exceptions
-from netmgr.services.l3 import associations as floatingip_association
+from netmgr.services.l3 import associations
 from netmgr.services import interface
 from netmgr.services.core import networks
 from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 
-FIPS = l3_models.FloatingIP.__table__
-ASSOC = l3_models.FloatingIPAssociation.__table__
-NETWORKS = models.Network.__table__
-SUBNETS = models.Subnet.__table__
-EXTERNAL = models.ExternalNetwork.__table__
+FIPS = l3.FloatingIP.__table__
+ASSOC = l3.FloatingIPAssociation.__table__
+NETWORKS = core.Network.__table__
+SUBNETS = core.Subnet.__table__
+EXTERNAL = core.ExternalNetwork.__table__
 COLUMNS = ('id', 'tenant_id', 'description', 'floating_network_id', 'floating_ip_address',
            'status', 'created_at', 'updated_at')
 STATUS_ACTIVE = 'ACTIVE'
@@ -29,7 +29,7 @@ STATUS_DOWN = 'DOWN'
 # API filters answered by the association table: attribute -> its column there.
 ASSOC_FILTERS = {'port_id': ASSOC.c.fixed_port_id, 'router_id': ASSOC.c.router_id,
                  'fixed_ip_address': ASSOC.c.fixed_ip_address}
-bad_request = floatingip_association.bad_request
+bad_request = associations.bad_request
 
 
 def visible_floatingips(context):
@@ -60,8 +60,8 @@ class FloatingIPService(interface.ResourceService):
         self.notifier = notifier or notifier_mod.NullNotifier()
         self.ports = port_service
         self.quotas = quotas
-        self.associations = floatingip_association.Associations(port_service)
-        self._retry = db_api.retry_on_race(retries)
+        self.associations = associations.Associations(port_service)
+        self._write = db_api.RetriedWriter(db, retries)
         if quotas is not None:
             quotas.register_count_source('floatingip', FIPS.c.tenant_id)
 
@@ -156,7 +156,7 @@ class FloatingIPService(interface.ResourceService):
 
     @staticmethod
     def _requested_ip(session, network_id, data):
-        """The port's fixed_ips request: the subnet and/or address asked for, if any."""
+        """The port's fixed_ips request: the subnet and/or address asked for (None: any)."""
         entry = {}
         if data.get('subnet_id') is not None:
             subnet = session.execute(sa.select(SUBNETS.c.network_id).where(
@@ -167,17 +167,15 @@ class FloatingIPService(interface.ResourceService):
             entry['subnet_id'] = data['subnet_id']
         if data.get('floating_ip_address') is not None:
             entry['ip_address'] = data['floating_ip_address']
-        return [entry] if entry else ATTR_NOT_SPECIFIED
+        return [entry] if entry else None
 
     def _create(self, session, context, data):
         network_id = data['floating_network_id']
         self._check_network(session, context, network_id)
         fip_id = rows.new_id()
-        port = self.ports._create(session, {
-            'tenant_id': '', 'network_id': network_id, 'name': '', 'description': '',
-            'mac_address': ATTR_NOT_SPECIFIED, 'admin_state_up': True, 'device_id': fip_id,
-            'device_owner': const.DEVICE_OWNER_FLOATINGIP,
-            'fixed_ips': self._requested_ip(session, network_id, data)})
+        port = self.ports.create_owned(
+            session, network_id, const.DEVICE_OWNER_FLOATINGIP, fip_id,
+            fixed_ips=self._requested_ip(session, network_id, data))
         ipv4 = [ip['ip_address'] for ip in port['fixed_ips']
                 if netaddr.IPAddress(ip['ip_address']).version == 4]
         if not ipv4:  # the whole call is rolled back: nothing is left allocated
@@ -204,34 +202,30 @@ class FloatingIPService(interface.ResourceService):
         if fixed_ip_address is not None and port_id in (None, ATTR_NOT_SPECIFIED):
             raise bad_request('fixed_ip_address cannot be specified without a port_id')
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, fip_id, lock=True)
-                before = self._router_of(session, fip_id)
-                if port_id is None:
-                    self.associations.disassociate(session, fip_id)
-                    values['status'] = STATUS_DOWN
-                elif port_id is not ATTR_NOT_SPECIFIED:
-                    self.associations.associate(session, context, row, port_id,
-                                                fixed_ip_address)
-                    values['status'] = STATUS_ACTIVE
-                session.execute(FIPS.update().where(FIPS.c.id == fip_id)
-                                .values(updated_at=rows.utcnow(), **values))
-                return self._load(session, fip_id), before
-        fip, before = run()
+        def run(session):
+            row = self.get_row(session, context, fip_id, lock=True)
+            before = self._router_of(session, fip_id)
+            if port_id is None:
+                self.associations.disassociate(session, fip_id)
+                values['status'] = STATUS_DOWN
+            elif port_id is not ATTR_NOT_SPECIFIED:
+                self.associations.associate(session, context, row, port_id,
+                                            fixed_ip_address)
+                values['status'] = STATUS_ACTIVE
+            session.execute(FIPS.update().where(FIPS.c.id == fip_id)
+                            .values(updated_at=rows.utcnow(), **values))
+            return self._load(session, fip_id), before
+        fip, before = self._write(run)
         self.notifier.routers_updated(context, [before, fip['router_id']])
         return fip
 
     def delete(self, context, fip_id):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, fip_id, lock=True)
-                router_id = self._router_of(session, fip_id)
-                self.associations.disassociate(session, fip_id)
-                session.execute(FIPS.delete().where(FIPS.c.id == fip_id))
-                self.ports.delete_rows(session, row['floating_port_id'])
-                return router_id
-        router_id = run()
+        def run(session):
+            row = self.get_row(session, context, fip_id, lock=True)
+            router_id = self._router_of(session, fip_id)
+            self.associations.disassociate(session, fip_id)
+            session.execute(FIPS.delete().where(FIPS.c.id == fip_id))
+            self.ports.delete_rows(session, row['floating_port_id'])
+            return router_id
+        router_id = self._write(run)
         self.notifier.routers_updated(context, [router_id])

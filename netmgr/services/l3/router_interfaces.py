@@ -8,19 +8,18 @@ import uuid
 import netaddr
 import sqlalchemy as sa
 
-from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr import constants as const
-from netmgr.db.models import l3 as l3_models
-from netmgr.db.models import core as models
+from netmgr.db.models import core
+from netmgr.db.models import l3
 from netmgr import exceptions
 from netmgr.services import rows
 
-ROUTER_PORTS = l3_models.RouterPort.__table__
-FIP_ASSOC = l3_models.FloatingIPAssociation.__table__
-PORTS = models.Port.__table__
-ALLOCS = models.IPAllocation.__table__
-SUBNETS = models.Subnet.__table__
-EXTERNAL = models.ExternalNetwork.__table__
+ROUTER_PORTS = l3.RouterPort.__table__
+FIP_ASSOC = l3.FloatingIPAssociation.__table__
+PORTS = core.Port.__table__
+ALLOCS = core.IPAllocation.__table__
+SUBNETS = core.Subnet.__table__
+EXTERNAL = core.ExternalNetwork.__table__
 INTERFACE = const.DEVICE_OWNER_ROUTER_INTF
 
 
@@ -109,11 +108,10 @@ class RouterInterfaces:
         if not subnet['gateway_ip']:
             raise _bad('Subnet for router interface must have a gateway IP')
         self._check_subnet(session, context, router, subnet)
-        port = self.ports._create(session, {
-            'tenant_id': subnet['tenant_id'], 'network_id': subnet['network_id'],
-            'name': '', 'description': '', 'mac_address': ATTR_NOT_SPECIFIED,
-            'admin_state_up': True, 'device_id': router['id'], 'device_owner': INTERFACE,
-            'fixed_ips': [{'subnet_id': subnet_id, 'ip_address': subnet['gateway_ip']}]})
+        port = self.ports.create_owned(
+            session, subnet['network_id'], INTERFACE, router['id'],
+            tenant_id=subnet['tenant_id'],
+            fixed_ips=[{'subnet_id': subnet_id, 'ip_address': subnet['gateway_ip']}])
         self._link(session, router['id'], port['id'])
         return self._answer(router, port['id'], subnet['network_id'], [subnet_id])
 

@@ -6,18 +6,15 @@ import sqlalchemy as sa
 
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import l3 as l3_models
-from netmgr.db.models import core as models
-from netmgr.services.core import ports as ports_mod
+from netmgr.db.models import core
+from netmgr.db.models import l3
 from netmgr.services import rows
 
-ROUTERS = l3_models.Router.__table__
-ROUTER_PORTS = l3_models.RouterPort.__table__
-FIPS = l3_models.FloatingIP.__table__
-ASSOC = l3_models.FloatingIPAssociation.__table__
-PORTS = models.Port.__table__
-ALLOCS = models.IPAllocation.__table__
-SUBNETS = models.Subnet.__table__
+ROUTERS = l3.Router.__table__
+ROUTER_PORTS = l3.RouterPort.__table__
+FIPS = l3.FloatingIP.__table__
+ASSOC = l3.FloatingIPAssociation.__table__
+SUBNETS = core.Subnet.__table__
 FIP_STATUSES = ('ACTIVE', 'DOWN', 'ERROR')
 
 
@@ -25,7 +22,7 @@ class RouterSync:
     def __init__(self, db, port_service, retries=20):
         self.db = db
         self.ports = port_service
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
 
     def routers(self, router_ids=None):
         """[router dict] of ``router_ids`` (None: every router), sorted by id."""
@@ -70,11 +67,7 @@ class RouterSync:
         """{port id: port dict (with extensions) + 'subnets'}."""
         if not port_ids:
             return {}
-        found = list(session.execute(sa.select(PORTS).where(PORTS.c.id.in_(port_ids)))
-                     .mappings())
-        ips = ports_mod.PortService._fixed_ips(session, ALLOCS.c.port_id.in_(port_ids))
-        ports = self.ports.extensions.extend(
-            session, [ports_mod.PortService._to_dict(r, ips.get(r['id'], [])) for r in found])
+        ports = self.ports.load(session, port_ids)
         subnet_ids = {ip['subnet_id'] for port in ports for ip in port['fixed_ips']}
         subnets = {row.id: {'id': row.id, 'cidr': row.cidr, 'gateway_ip': row.gateway_ip}
                    for row in session.execute(
@@ -105,22 +98,20 @@ class RouterSync:
         ids and statuses are ignored. Returns {id: status} of the rows changed."""
         statuses = {k: v for k, v in (statuses or {}).items() if v in FIP_STATUSES}
 
-        @self._retry
-        def run():
+        def run(session):
             changed = {}
-            with self.db.writer() as session:
-                current = dict(session.execute(
-                    sa.select(FIPS.c.id, FIPS.c.status).where(sa.or_(
-                        FIPS.c.id.in_(list(statuses)),
-                        FIPS.c.id.in_(sa.select(ASSOC.c.floatingip_id).where(
-                            ASSOC.c.router_id == router_id))))).all())
-                for fip_id, old in current.items():
-                    new = statuses.get(fip_id, const.NET_STATUS_DOWN)
-                    if new != old:
-                        changed[fip_id] = new
-                for new in set(changed.values()):
-                    ids = [k for k, v in changed.items() if v == new]
-                    session.execute(FIPS.update().where(FIPS.c.id.in_(ids)).values(
-                        status=new, updated_at=rows.utcnow()))
+            current = dict(session.execute(
+                sa.select(FIPS.c.id, FIPS.c.status).where(sa.or_(
+                    FIPS.c.id.in_(list(statuses)),
+                    FIPS.c.id.in_(sa.select(ASSOC.c.floatingip_id).where(
+                        ASSOC.c.router_id == router_id))))).all())
+            for fip_id, old in current.items():
+                new = statuses.get(fip_id, const.NET_STATUS_DOWN)
+                if new != old:
+                    changed[fip_id] = new
+            for new in set(changed.values()):
+                ids = [k for k, v in changed.items() if v == new]
+                session.execute(FIPS.update().where(FIPS.c.id.in_(ids)).values(
+                    status=new, updated_at=rows.utcnow()))
             return changed
-        return run()
+        return self._write(run)

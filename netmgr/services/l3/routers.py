@@ -1,7 +1,7 @@
 """routers: CRUD, the external gateway (a port on an external network) and interfaces.
 
-Router ports are made and removed through PortService's internals in the router call's own
-transaction; the port API refuses to delete them (L3PortInUse).
+Router ports are made and removed by PortService (create_owned, delete_rows) in the router
+call's own transaction; the port API refuses to delete them (L3PortInUse).
 """
 
 import netaddr
@@ -11,8 +11,8 @@ from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr.api.definitions import router as router_def
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import l3 as l3_models
-from netmgr.db.models import core as models
+from netmgr.db.models import core
+from netmgr.db.models import l3
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import interface
@@ -20,13 +20,13 @@ from netmgr.services import notifier as notifier_mod
 from netmgr.services.l3 import router_interfaces
 from netmgr.services import rows
 
-ROUTERS = l3_models.Router.__table__
-ROUTER_PORTS = l3_models.RouterPort.__table__
-FIP_ASSOC = l3_models.FloatingIPAssociation.__table__
-PORTS = models.Port.__table__
-ALLOCS = models.IPAllocation.__table__
-NETWORKS = models.Network.__table__
-EXTERNAL = models.ExternalNetwork.__table__
+ROUTERS = l3.Router.__table__
+ROUTER_PORTS = l3.RouterPort.__table__
+FIP_ASSOC = l3.FloatingIPAssociation.__table__
+PORTS = core.Port.__table__
+ALLOCS = core.IPAllocation.__table__
+NETWORKS = core.Network.__table__
+EXTERNAL = core.ExternalNetwork.__table__
 COLUMNS = ('id', 'tenant_id', 'name', 'description', 'status', 'admin_state_up',
            'created_at', 'updated_at')
 GW_INFO = router_def.EXTERNAL_GW_INFO
@@ -58,7 +58,7 @@ class RouterService(interface.ResourceService):
         self.quotas = quotas
         self.policy = policy
         self.interfaces = router_interfaces.RouterInterfaces(port_service, subnet_service)
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
         if quotas is not None:
             quotas.register_count_source('router', ROUTERS.c.tenant_id)
 
@@ -165,36 +165,32 @@ class RouterService(interface.ResourceService):
             target = dict(self.policy_target(context, router_id), **{GW_INFO: info})
             self._enforce_gw_keys(context, 'update', target)
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, router_id)
-                if info is not ATTR_NOT_SPECIFIED:
-                    self._lock(session, router_id)  # floating IP associations take turns
-                    if info:
-                        self._set_gateway(session, row, info)
-                    else:  # None or {} (quantum router-gateway-clear)
-                        self._clear_gateway(session, router_id)
-                session.execute(ROUTERS.update().where(ROUTERS.c.id == router_id)
-                                .values(updated_at=rows.utcnow(), **values))
-                return self._load(session, router_id)
-        router = run()
+        def run(session):
+            row = self.get_row(session, context, router_id)
+            if info is not ATTR_NOT_SPECIFIED:
+                self._lock(session, router_id)  # floating IP associations take turns
+                if info:
+                    self._set_gateway(session, row, info)
+                else:  # None or {} (quantum router-gateway-clear)
+                    self._clear_gateway(session, router_id)
+            session.execute(ROUTERS.update().where(ROUTERS.c.id == router_id)
+                            .values(updated_at=rows.utcnow(), **values))
+            return self._load(session, router_id)
+        router = self._write(run)
         self.notifier.routers_updated(context, [router_id])
         return router
 
     def delete(self, context, router_id):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                self.get_row(session, context, router_id)
-                self._lock(session, router_id)
-                if self.interfaces.has_interfaces(session, router_id):
-                    raise exceptions.RouterInUse(router_id=router_id)
-                self._clear_gateway(session, router_id)
-                session.execute(ROUTER_PORTS.delete().where(
-                    ROUTER_PORTS.c.router_id == router_id))
-                session.execute(ROUTERS.delete().where(ROUTERS.c.id == router_id))
-        run()
+        def run(session):
+            self.get_row(session, context, router_id)
+            self._lock(session, router_id)
+            if self.interfaces.has_interfaces(session, router_id):
+                raise exceptions.RouterInUse(router_id=router_id)
+            self._clear_gateway(session, router_id)
+            session.execute(ROUTER_PORTS.delete().where(
+                ROUTER_PORTS.c.router_id == router_id))
+            session.execute(ROUTERS.delete().where(ROUTERS.c.id == router_id))
+        self._write(run)
         self.notifier.router_deleted(context, router_id)
 
     def _lock(self, session, router_id):
@@ -227,11 +223,8 @@ class RouterService(interface.ResourceService):
                 self._check_no_floatingips(session, router_id, current[1])
             self.interfaces.delete_port(session, current[0])
         if not keep:
-            port = self.ports._create(session, {
-                'tenant_id': '', 'network_id': network_id, 'name': '', 'description': '',
-                'mac_address': ATTR_NOT_SPECIFIED, 'admin_state_up': True,
-                'device_id': router_id, 'device_owner': const.DEVICE_OWNER_ROUTER_GW,
-                'fixed_ips': fixed_ips if fixed_ips else ATTR_NOT_SPECIFIED})
+            port = self.ports.create_owned(session, network_id, const.DEVICE_OWNER_ROUTER_GW,
+                                           router_id, fixed_ips=fixed_ips or None)
             session.execute(ROUTER_PORTS.insert().values(
                 router_id=router_id, port_id=port['id'],
                 port_type=const.DEVICE_OWNER_ROUTER_GW))
@@ -271,14 +264,12 @@ class RouterService(interface.ResourceService):
             raise NotImplementedError(action)
         subnet_id, port_id = router_interfaces.parse_body(body, action)
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                router = self.get_row(session, context, router_id)
-                self._lock(session, router_id)
-                if action == 'add_router_interface':
-                    return self.interfaces.add(session, context, router, subnet_id, port_id)
-                return self.interfaces.remove(session, context, router, subnet_id, port_id)
-        answer = run()
+        def run(session):
+            router = self.get_row(session, context, router_id)
+            self._lock(session, router_id)
+            if action == 'add_router_interface':
+                return self.interfaces.add(session, context, router, subnet_id, port_id)
+            return self.interfaces.remove(session, context, router, subnet_id, port_id)
+        answer = self._write(run)
         self.notifier.routers_updated(context, [router_id])
         return answer

@@ -8,14 +8,14 @@ import json
 
 import sqlalchemy as sa
 
-from netmgr.db.models import agents as agent_models
+from netmgr.db.models import agents
 from netmgr.db import api as db_api
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import interface
 from netmgr.services import rows
 
-AGENTS = agent_models.Agent.__table__
+AGENTS = agents.Agent.__table__
 REPORTED = ('agent_type', 'binary', 'topic', 'host')
 
 
@@ -36,7 +36,7 @@ class AgentService(interface.ResourceService):
         self.db = db
         self.conf = conf
         self.clock = clock
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
 
     # ---- liveness ------------------------------------------------------------------------
 
@@ -104,26 +104,22 @@ class AgentService(interface.ResourceService):
         raise exceptions.MethodNotAllowed(method='POST', path='agents')
 
     def update(self, context, agent_id, data):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                self.get_row(session, context, agent_id)
-                values = dict(data)
-                if 'description' in values and values['description'] is None:
-                    values['description'] = ''
-                if values:
-                    session.execute(AGENTS.update().where(AGENTS.c.id == agent_id)
-                                    .values(**values))
-        run()
+        def run(session):
+            self.get_row(session, context, agent_id)
+            values = dict(data)
+            if 'description' in values and values['description'] is None:
+                values['description'] = ''
+            if values:
+                session.execute(AGENTS.update().where(AGENTS.c.id == agent_id)
+                                .values(**values))
+        self._write(run)
         return self.get(context, agent_id)
 
     def delete(self, context, agent_id):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                self.get_row(session, context, agent_id)
-                session.execute(AGENTS.delete().where(AGENTS.c.id == agent_id))
-        run()
+        def run(session):
+            self.get_row(session, context, agent_id)
+            session.execute(AGENTS.delete().where(AGENTS.c.id == agent_id))
+        self._write(run)
 
     def report_state(self, agent_state):
         """Create or refresh the row of the reporting agent; returns its id. A report with
@@ -134,26 +130,24 @@ class AgentService(interface.ResourceService):
                 error_message='agent state report lacks %s' % ', '.join(missing))
         configurations = json.dumps(agent_state.get('configurations') or {}, sort_keys=True)
 
-        @self._retry
-        def run():
+        def run(session):
             now = self.clock()
-            with self.db.writer() as session:
-                row = session.execute(sa.select(AGENTS.c.id).where(
-                    AGENTS.c.agent_type == agent_state['agent_type'],
-                    AGENTS.c.host == agent_state['host'])).first()
-                if row is None:
-                    agent_id = rows.new_id()
-                    session.execute(AGENTS.insert().values(
-                        id=agent_id, agent_type=agent_state['agent_type'],
-                        binary=agent_state['binary'], topic=agent_state['topic'],
-                        host=agent_state['host'], admin_state_up=True, description='',
-                        created_at=now, started_at=now, heartbeat_timestamp=now,
-                        configurations=configurations))
-                    return agent_id
-                values = dict(binary=agent_state['binary'], topic=agent_state['topic'],
-                              heartbeat_timestamp=now, configurations=configurations)
-                if agent_state.get('start_flag'):
-                    values['started_at'] = now
-                session.execute(AGENTS.update().where(AGENTS.c.id == row.id).values(**values))
-                return row.id
-        return run()
+            row = session.execute(sa.select(AGENTS.c.id).where(
+                AGENTS.c.agent_type == agent_state['agent_type'],
+                AGENTS.c.host == agent_state['host'])).first()
+            if row is None:
+                agent_id = rows.new_id()
+                session.execute(AGENTS.insert().values(
+                    id=agent_id, agent_type=agent_state['agent_type'],
+                    binary=agent_state['binary'], topic=agent_state['topic'],
+                    host=agent_state['host'], admin_state_up=True, description='',
+                    created_at=now, started_at=now, heartbeat_timestamp=now,
+                    configurations=configurations))
+                return agent_id
+            values = dict(binary=agent_state['binary'], topic=agent_state['topic'],
+                          heartbeat_timestamp=now, configurations=configurations)
+            if agent_state.get('start_flag'):
+                values['started_at'] = now
+            session.execute(AGENTS.update().where(AGENTS.c.id == row.id).values(**values))
+            return row.id
+        return self._write(run)

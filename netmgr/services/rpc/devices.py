@@ -7,14 +7,14 @@ import sqlalchemy as sa
 from netmgr.api.definitions import portbindings as pb
 from netmgr import constants as const
 from netmgr import context as nm_context
-from netmgr.db.models import agents as agent_models
+from netmgr.db.models import agents
 from netmgr.db import api as db_api
-from netmgr.db.models import core as models
+from netmgr.db.models import core
 from netmgr.db.queries import listing
 from netmgr.services import rows
 
-PORTS = models.Port.__table__
-BINDINGS = agent_models.PortBinding.__table__
+PORTS = core.Port.__table__
+BINDINGS = agents.PortBinding.__table__
 # Length of the port id part of a Linux bridge tap name.
 TAP_ID_LEN = 11
 # Port attributes an agent gets, beside the segment.
@@ -28,7 +28,7 @@ class DeviceService:
         self.db = db
         self.ports = port_service
         self.driver = l2_driver
-        self._retry = db_api.retry_on_race(retries)
+        self._write = db_api.RetriedWriter(db, retries)
         self._admin = nm_context.admin_context()
 
     def details(self, devices, host):
@@ -78,19 +78,17 @@ class DeviceService:
         if not devices:
             return [], []
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                bound_elsewhere = {port_id for (port_id,) in session.execute(
-                    sa.select(BINDINGS.c.port_id).where(BINDINGS.c.port_id.in_(devices),
-                                                        BINDINGS.c.host != host))}
-                mine = [d for d in devices if d not in bound_elsewhere]
-                if mine:
-                    session.execute(PORTS.update().where(
-                        PORTS.c.id.in_(mine), PORTS.c.status != status).values(
-                        status=status, updated_at=rows.utcnow()))
-                return mine, sorted(bound_elsewhere)
-        return run()
+        def run(session):
+            bound_elsewhere = {port_id for (port_id,) in session.execute(
+                sa.select(BINDINGS.c.port_id).where(BINDINGS.c.port_id.in_(devices),
+                                                    BINDINGS.c.host != host))}
+            mine = [d for d in devices if d not in bound_elsewhere]
+            if mine:
+                session.execute(PORTS.update().where(
+                    PORTS.c.id.in_(mine), PORTS.c.status != status).values(
+                    status=status, updated_at=rows.utcnow()))
+            return mine, sorted(bound_elsewhere)
+        return self._write(run)
 
     def ports_on_host(self, host, status=const.PORT_STATUS_ACTIVE):
         """Ids of the ports bound to ``host`` with this status (a restarted agent compares

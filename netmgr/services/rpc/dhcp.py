@@ -7,13 +7,13 @@ import logging
 
 import oslo_messaging
 
-from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr.api.definitions import portbindings as pb
 from netmgr.db.queries import listing
 from netmgr import constants as const
 from netmgr import context as nm_context
 from netmgr import exceptions
 from netmgr.rpc import dhcp_plugin_api
+from netmgr.services.core import ports as ports_mod
 
 LOG = logging.getLogger(__name__)
 
@@ -31,8 +31,11 @@ def _dhcp_subnet_ids(subnets):
 class DhcpRpcEndpoint:
     target = oslo_messaging.Target(version=dhcp_plugin_api.VERSION)
 
-    def __init__(self, services):
-        self.services = services
+    def __init__(self, networks, subnets, ports):
+        """The network, subnet and port services."""
+        self.networks = networks
+        self.subnets = subnets
+        self.ports = ports
         self.context = nm_context.admin_context()
 
     def _infos(self, networks):
@@ -40,49 +43,48 @@ class DhcpRpcEndpoint:
             return []
         ids = [n['id'] for n in networks]
         subnets, ports = {}, {}
-        for subnet in self.services.subnets.list(self.context, _query(network_id=ids)):
+        for subnet in self.subnets.list(self.context, _query(network_id=ids)):
             subnets.setdefault(subnet['network_id'], []).append(subnet)
-        for port in self.services.ports.list(self.context, _query(network_id=ids)):
+        for port in self.ports.list(self.context, _query(network_id=ids)):
             ports.setdefault(port['network_id'], []).append(port)
         return [dict(n, subnets=subnets.get(n['id'], []), ports=ports.get(n['id'], []))
                 for n in networks]
 
     def get_active_networks_info(self, context, host=None):
-        subnets = self.services.subnets.list(self.context, _query(enable_dhcp=[True]))
+        subnets = self.subnets.list(self.context, _query(enable_dhcp=[True]))
         ids = sorted({s['network_id'] for s in subnets})
         if not ids:
             return []
-        return self._infos(self.services.networks.list(self.context, _query(id=ids)))
+        return self._infos(self.networks.list(self.context, _query(id=ids)))
 
     def get_network_info(self, context, network_id, host=None):
         try:
-            network = self.services.networks.get(self.context, network_id)
+            network = self.networks.get(self.context, network_id)
         except exceptions.NotFound:
             return None
         return self._infos([network])[0]
 
     def _find_port(self, network_id, device_id):
-        found = self.services.ports.list(self.context, _query(
+        found = self.ports.list(self.context, _query(
             network_id=[network_id], device_id=[device_id],
             device_owner=[const.DEVICE_OWNER_DHCP]))
         return found[0] if found else None
 
     def get_dhcp_port(self, context, network_id, device_id, host=None):
         try:
-            network = self.services.networks.get(self.context, network_id)
+            network = self.networks.get(self.context, network_id)
         except exceptions.NotFound:
             return None
-        subnets = self.services.subnets.list(self.context, _query(network_id=[network_id]))
+        subnets = self.subnets.list(self.context, _query(network_id=[network_id]))
         wanted = _dhcp_subnet_ids(subnets)
         if not wanted:
             return None
         port = self._find_port(network_id, device_id)
         if port is None:
-            return self.services.ports.create(self.context, {
-                'tenant_id': network['tenant_id'], 'network_id': network_id, 'name': '',
-                'description': '', 'mac_address': ATTR_NOT_SPECIFIED, 'admin_state_up': True,
-                'device_id': device_id, 'device_owner': const.DEVICE_OWNER_DHCP,
-                'fixed_ips': [{'subnet_id': s} for s in wanted], pb.HOST_ID: host or ''})
+            return self.ports.create(self.context, ports_mod.owned_port(
+                network_id, const.DEVICE_OWNER_DHCP, device_id, tenant_id=network['tenant_id'],
+                fixed_ips=[{'subnet_id': s} for s in wanted],
+                attributes={pb.HOST_ID: host or ''}))
         changes = {}
         have = [ip for ip in port['fixed_ips'] if ip['subnet_id'] in wanted]
         missing = set(wanted) - {ip['subnet_id'] for ip in have}
@@ -91,7 +93,7 @@ class DhcpRpcEndpoint:
         if host and port.get(pb.HOST_ID) != host:
             changes[pb.HOST_ID] = host
         if changes:
-            port = self.services.ports.update(self.context, port['id'], changes)
+            port = self.ports.update(self.context, port['id'], changes)
         return port
 
     def release_dhcp_port(self, context, network_id, device_id, host=None):
@@ -99,7 +101,7 @@ class DhcpRpcEndpoint:
         if port is None:
             return False
         try:
-            self.services.ports.delete(self.context, port['id'])
+            self.ports.delete(self.context, port['id'])
         except exceptions.NotFound:
             return False
         LOG.debug('released DHCP port %s of network %s', port['id'], network_id)

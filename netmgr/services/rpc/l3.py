@@ -16,7 +16,6 @@ from netmgr.api.definitions import portbindings as pb
 from netmgr import context as nm_context
 from netmgr import exceptions
 from netmgr.rpc import l3_plugin_api
-from netmgr.services.l3 import router_sync as l3_sync
 
 LOG = logging.getLogger(__name__)
 
@@ -24,10 +23,10 @@ LOG = logging.getLogger(__name__)
 class L3RpcEndpoint:
     target = oslo_messaging.Target(version=l3_plugin_api.VERSION)
 
-    def __init__(self, services):
-        self.ports = services.ports
-        self.sync = l3_sync.RouterSync(services.db, services.ports,
-                                       services.conf.database.api_retries)
+    def __init__(self, ports, router_sync):
+        """``ports``: the PortService; ``router_sync``: the RouterSync."""
+        self.ports = ports
+        self.sync = router_sync
         self._admin = nm_context.admin_context()
 
     def sync_routers(self, context, host, router_ids=None):

@@ -6,23 +6,26 @@ import logging
 
 from netmgr import constants as const
 from netmgr.rpc import transport as rpc_transport
-from netmgr.services.rpc import dhcp as dhcp_rpc
-from netmgr.services.rpc import l3 as l3_rpc
-from netmgr.services.rpc import endpoints as rpc_endpoints
+from netmgr.services.rpc import dhcp
+from netmgr.services.rpc import l2
+from netmgr.services.rpc import l3
+from netmgr.services.rpc import reports
 
 LOG = logging.getLogger(__name__)
 
 
 class RpcService:
     def __init__(self, conf, services, transport=None):
+        """``services``: the worker's netmgr.wiring.Services; each endpoint is given the
+        services it calls."""
         self.transport = transport or rpc_transport.get_transport(conf)
         endpoints = {
-            const.TOPIC_REPORTS: [rpc_endpoints.ReportsEndpoint(services.agents)],
+            const.TOPIC_REPORTS: [reports.ReportsEndpoint(services.agents)],
             const.TOPIC_PLUGIN: [
-                rpc_endpoints.PluginEndpoint(services.devices, services.tunnels,
-                                             services.sg_info)],
-            const.TOPIC_DHCP_PLUGIN: [dhcp_rpc.DhcpRpcEndpoint(services)],
-            const.TOPIC_L3_PLUGIN: [l3_rpc.L3RpcEndpoint(services)],
+                l2.PluginEndpoint(services.devices, services.tunnels, services.sg_info)],
+            const.TOPIC_DHCP_PLUGIN: [
+                dhcp.DhcpRpcEndpoint(services.networks, services.subnets, services.ports)],
+            const.TOPIC_L3_PLUGIN: [l3.L3RpcEndpoint(services.ports, services.router_sync)],
         }
         self.servers = [rpc_transport.get_server(self.transport, topic, conf.host, handlers)
                         for topic, handlers in endpoints.items()]

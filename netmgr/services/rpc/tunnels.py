@@ -8,18 +8,19 @@ import ipaddress
 import sqlalchemy as sa
 
 from netmgr import context as nm_context
-from netmgr.db.models import agents as agent_models
+from netmgr.db.models import agents
 from netmgr.db import api as db_api
 from netmgr import exceptions
+from netmgr.services import notifier as notifier_mod
 
-ENDPOINTS = agent_models.TunnelEndpoint.__table__
+ENDPOINTS = agents.TunnelEndpoint.__table__
 
 
 class TunnelService:
     def __init__(self, db, notifier=None, retries=20):
         self.db = db
-        self.notifier = notifier
-        self._retry = db_api.retry_on_race(retries)
+        self.notifier = notifier or notifier_mod.NullNotifier()
+        self._write = db_api.RetriedWriter(db, retries)
 
     def sync(self, tunnel_ip, tunnel_type, host):
         """Record ``host``'s endpoint (replacing an earlier IP of the host, or the host an IP
@@ -32,24 +33,22 @@ class TunnelService:
                               % (tunnel_ip, host)) from None
         host = host or ''
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                rows = session.execute(sa.select(ENDPOINTS).where(
-                    ENDPOINTS.c.tunnel_type == tunnel_type)).mappings().all()
-                mine = {'ip_address': tunnel_ip, 'host': host}
-                known = [{'ip_address': r['ip_address'], 'host': r['host']} for r in rows]
-                if mine in known:
-                    return known, False
-                session.execute(ENDPOINTS.delete().where(
-                    ENDPOINTS.c.tunnel_type == tunnel_type,
-                    sa.or_(ENDPOINTS.c.host == host, ENDPOINTS.c.ip_address == tunnel_ip)))
-                session.execute(ENDPOINTS.insert().values(tunnel_type=tunnel_type, **mine))
-                kept = [e for e in known
-                        if e['host'] != host and e['ip_address'] != tunnel_ip]
-                return kept + [mine], True
-        endpoints, changed = run()
-        if changed and self.notifier is not None:
+        def run(session):
+            rows = session.execute(sa.select(ENDPOINTS).where(
+                ENDPOINTS.c.tunnel_type == tunnel_type)).mappings().all()
+            mine = {'ip_address': tunnel_ip, 'host': host}
+            known = [{'ip_address': r['ip_address'], 'host': r['host']} for r in rows]
+            if mine in known:
+                return known, False
+            session.execute(ENDPOINTS.delete().where(
+                ENDPOINTS.c.tunnel_type == tunnel_type,
+                sa.or_(ENDPOINTS.c.host == host, ENDPOINTS.c.ip_address == tunnel_ip)))
+            session.execute(ENDPOINTS.insert().values(tunnel_type=tunnel_type, **mine))
+            kept = [e for e in known
+                    if e['host'] != host and e['ip_address'] != tunnel_ip]
+            return kept + [mine], True
+        endpoints, changed = self._write(run)
+        if changed:
             self.notifier.tunnel_added(nm_context.admin_context(), tunnel_ip, tunnel_type,
                                        host)
         return sorted(endpoints, key=lambda e: (e['host'], e['ip_address']))

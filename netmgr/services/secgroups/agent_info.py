@@ -6,13 +6,13 @@ import ipaddress
 
 import sqlalchemy as sa
 
-from netmgr.db.models import core as models
-from netmgr.db.models import secgroups as secgroup_models
-from netmgr.services.secgroups import rules as security_group_rules
+from netmgr.db.models import core
+from netmgr.db.models import secgroups
+from netmgr.services.secgroups import rules as sg_rules
 
-ALLOCS = models.IPAllocation.__table__
-BINDINGS = secgroup_models.SecurityGroupPortBinding.__table__
-PAIRS = secgroup_models.AllowedAddressPair.__table__
+ALLOCS = core.IPAllocation.__table__
+BINDINGS = secgroups.SecurityGroupPortBinding.__table__
+PAIRS = secgroups.AllowedAddressPair.__table__
 
 
 def _ethertype(address):
@@ -28,8 +28,7 @@ class SecurityGroupInfo:
         {'IPv4': [...], 'IPv6': [...]}}} for ``group_ids``."""
         group_ids = sorted(set(group_ids))
         with self.db.reader() as session:
-            rules = security_group_rules.rules_of_groups(session, group_ids) if group_ids \
-                else {}
+            rules = sg_rules.rules_of_groups(session, group_ids) if group_ids else {}
             remote = sorted({r['remote_group_id'] for found in rules.values() for r in found
                              if r['remote_group_id']})
             members = {g: {'IPv4': set(), 'IPv6': set()} for g in remote}

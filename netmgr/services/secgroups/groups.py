@@ -4,17 +4,18 @@ import sqlalchemy as sa
 
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import secgroups as secgroup_models
+from netmgr.db.models import secgroups
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import interface
+from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 from netmgr.services.secgroups import rules as sg_rules
 
-GROUPS = secgroup_models.SecurityGroup.__table__
-DEFAULTS = secgroup_models.DefaultSecurityGroup.__table__
-BINDINGS = secgroup_models.SecurityGroupPortBinding.__table__
-RULES = secgroup_models.SecurityGroupRule.__table__
+GROUPS = secgroups.SecurityGroup.__table__
+DEFAULTS = secgroups.DefaultSecurityGroup.__table__
+BINDINGS = secgroups.SecurityGroupPortBinding.__table__
+RULES = secgroups.SecurityGroupRule.__table__
 COLUMNS = ('id', 'tenant_id', 'name', 'description', 'created_at', 'updated_at')
 DEFAULT_DESCRIPTION = 'Default security group'
 
@@ -58,8 +59,8 @@ class SecurityGroupService(interface.ResourceService):
     def __init__(self, db, retries=20, quotas=None, notifier=None):
         self.db = db
         self.quotas = quotas
-        self.notifier = notifier
-        self._retry = db_api.retry_on_race(retries)
+        self.notifier = notifier or notifier_mod.NullNotifier()
+        self._write = db_api.RetriedWriter(db, retries)
         if quotas is not None:
             quotas.register_count_source('security_group', GROUPS.c.tenant_id)
 
@@ -75,11 +76,9 @@ class SecurityGroupService(interface.ResourceService):
                     DEFAULTS.c.tenant_id == tenant_id)).first() is not None:
                 return
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                default_group_id(session, tenant_id)
-        run()
+        def run(session):
+            default_group_id(session, tenant_id)
+        self._write(run)
 
     @staticmethod
     def _is_default(session, group_id):
@@ -144,33 +143,29 @@ class SecurityGroupService(interface.ResourceService):
         if data.get('name') == const.DEFAULT_SECURITY_GROUP:
             raise exceptions.SecurityGroupDefaultAlreadyExists()
 
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                self.get_row(session, context, group_id)
-                if 'name' in data and self._is_default(session, group_id):
-                    raise exceptions.SecurityGroupCannotUpdateDefault()
-                session.execute(GROUPS.update().where(GROUPS.c.id == group_id)
-                                .values(updated_at=rows.utcnow(), **data))
-        run()
+        def run(session):
+            self.get_row(session, context, group_id)
+            if 'name' in data and self._is_default(session, group_id):
+                raise exceptions.SecurityGroupCannotUpdateDefault()
+            session.execute(GROUPS.update().where(GROUPS.c.id == group_id)
+                            .values(updated_at=rows.utcnow(), **data))
+        self._write(run)
         return self.get(context, group_id)
 
     def delete(self, context, group_id):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                self.get_row(session, context, group_id)
-                if not context.is_admin and self._is_default(session, group_id):
-                    raise exceptions.SecurityGroupCannotRemoveDefault()
-                used = session.execute(sa.select(BINDINGS.c.port_id).where(
-                    BINDINGS.c.security_group_id == group_id).limit(1)).first()
-                if used is not None:
-                    raise exceptions.SecurityGroupInUse(id=group_id, reason='in use')
-                # groups whose rules name this one as remote lose those rules with it
-                referring = session.execute(sa.select(RULES.c.security_group_id).where(
-                    RULES.c.remote_group_id == group_id)).scalars().all()
-                session.execute(GROUPS.delete().where(GROUPS.c.id == group_id))
-                return [g for g in referring if g != group_id]
-        referring = run()
-        if referring and self.notifier is not None:
+        def run(session):
+            self.get_row(session, context, group_id)
+            if not context.is_admin and self._is_default(session, group_id):
+                raise exceptions.SecurityGroupCannotRemoveDefault()
+            used = session.execute(sa.select(BINDINGS.c.port_id).where(
+                BINDINGS.c.security_group_id == group_id).limit(1)).first()
+            if used is not None:
+                raise exceptions.SecurityGroupInUse(id=group_id, reason='in use')
+            # groups whose rules name this one as remote lose those rules with it
+            referring = session.execute(sa.select(RULES.c.security_group_id).where(
+                RULES.c.remote_group_id == group_id)).scalars().all()
+            session.execute(GROUPS.delete().where(GROUPS.c.id == group_id))
+            return [g for g in referring if g != group_id]
+        referring = self._write(run)
+        if referring:
             self.notifier.security_groups_rule_updated(context, referring)

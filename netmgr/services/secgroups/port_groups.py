@@ -6,20 +6,21 @@ import sqlalchemy as sa
 from netmgr.api.definitions import ATTR_NOT_SPECIFIED
 from netmgr.api.definitions import securitygroup as sg_def
 from netmgr import constants as const
-from netmgr.db.models import secgroups as secgroup_models
+from netmgr.db.models import secgroups
 from netmgr import exceptions
-from netmgr.services.extensions import base as extensions
+from netmgr.services.extensions import base
 from netmgr.services.extensions import port_security
-from netmgr.services.secgroups import groups as securitygroups
+from netmgr.services.secgroups import groups
 from netmgr.services.secgroups import rules as sg_rules
 
 SG = sg_def.SECURITYGROUPS
-BINDINGS = secgroup_models.SecurityGroupPortBinding.__table__
+BINDINGS = secgroups.SecurityGroupPortBinding.__table__
 
 
-class PortSecurityGroups(extensions.AttributeExtension):
+class PortSecurityGroups(base.AttributeExtension):
     collection = 'ports'
     attributes = (SG,)
+    reads = (port_security.PS,)
 
     def _check(self, session, context, port, group_ids):
         if group_ids and not port_security.port_enabled(session, port):
@@ -39,7 +40,7 @@ class PortSecurityGroups(extensions.AttributeExtension):
             if trusted or not port_security.port_enabled(session, resource):
                 group_ids = []
             else:
-                group_ids = [securitygroups.default_group_id(session, resource['tenant_id'])]
+                group_ids = [groups.default_group_id(session, resource['tenant_id'])]
         else:
             self._check(session, context, resource, group_ids)
         self._bind(session, resource['id'], group_ids)

@@ -6,14 +6,15 @@ import sqlalchemy as sa
 from netmgr.api import converters
 from netmgr import constants as const
 from netmgr.db import api as db_api
-from netmgr.db.models import secgroups as secgroup_models
+from netmgr.db.models import secgroups
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import interface
+from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 
-GROUPS = secgroup_models.SecurityGroup.__table__
-RULES = secgroup_models.SecurityGroupRule.__table__
+GROUPS = secgroups.SecurityGroup.__table__
+RULES = secgroups.SecurityGroupRule.__table__
 COLUMNS = ('id', 'tenant_id', 'security_group_id', 'remote_group_id', 'direction',
            'ethertype', 'protocol', 'port_range_min', 'port_range_max', 'remote_ip_prefix',
            'description', 'created_at', 'updated_at')
@@ -119,8 +120,8 @@ class SecurityGroupRuleService(interface.ResourceService):
     def __init__(self, db, retries=20, quotas=None, notifier=None):
         self.db = db
         self.quotas = quotas
-        self.notifier = notifier
-        self._retry = db_api.retry_on_race(retries)
+        self.notifier = notifier or notifier_mod.NullNotifier()
+        self._write = db_api.RetriedWriter(db, retries)
         if quotas is not None:
             quotas.register_count_source('security_group_rule', RULES.c.tenant_id)
 
@@ -154,9 +155,8 @@ class SecurityGroupRuleService(interface.ResourceService):
         created = self.create_items(
             'security_group_rule', items,
             lambda session, item: self._create(session, context, item))
-        if self.notifier is not None:
-            self.notifier.security_groups_rule_updated(
-                context, [r['security_group_id'] for r in created])
+        self.notifier.security_groups_rule_updated(
+            context, [r['security_group_id'] for r in created])
         return created
 
     def _create(self, session, context, item):
@@ -171,22 +171,17 @@ class SecurityGroupRuleService(interface.ResourceService):
         return insert_rule(session, {k: item[k] for k in COLUMNS if k in item})
 
     def update(self, context, rule_id, data):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                self.get_row(session, context, rule_id)
-                session.execute(RULES.update().where(RULES.c.id == rule_id)
-                                .values(updated_at=rows.utcnow(), **data))
-        run()
+        def run(session):
+            self.get_row(session, context, rule_id)
+            session.execute(RULES.update().where(RULES.c.id == rule_id)
+                            .values(updated_at=rows.utcnow(), **data))
+        self._write(run)
         return self.get(context, rule_id)
 
     def delete(self, context, rule_id):
-        @self._retry
-        def run():
-            with self.db.writer() as session:
-                row = self.get_row(session, context, rule_id)
-                session.execute(RULES.delete().where(RULES.c.id == rule_id))
-                return row['security_group_id']
-        group_id = run()
-        if self.notifier is not None:
-            self.notifier.security_groups_rule_updated(context, [group_id])
+        def run(session):
+            row = self.get_row(session, context, rule_id)
+            session.execute(RULES.delete().where(RULES.c.id == rule_id))
+            return row['security_group_id']
+        group_id = self._write(run)
+        self.notifier.security_groups_rule_updated(context, [group_id])

@@ -2,6 +2,7 @@
 ports and networks, DHCP agents about networks, subnets and ports, L3 agents about routers."""
 
 import functools
+import inspect
 import threading
 
 import oslo_messaging
@@ -161,6 +162,18 @@ def test_a_failed_notification_does_not_fail_the_call(wired):
     client.services.ports.notifier.l2.port_update = broken
     client.services.ports.notifier.dhcp.port_update_end = broken
     assert client.update_port(port['id'], name='still-works')['name'] == 'still-works'
+
+
+def _public_methods(cls):
+    return {name: inspect.signature(member) for name, member in inspect.getmembers(cls)
+            if not name.startswith('_') and inspect.isfunction(member)}
+
+
+def test_null_notifier_has_every_method_of_the_agent_notifier():
+    """Services call their notifier unconditionally: the null one answers every call."""
+    methods = _public_methods(notifier.AgentNotifier)
+    assert methods
+    assert _public_methods(notifier.NullNotifier) == methods
 
 
 def test_without_rpc_nothing_is_sent(client):

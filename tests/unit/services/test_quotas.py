@@ -13,7 +13,7 @@ from netmgr.api.wsgi import faults
 from netmgr.conf import quotas as quota_conf
 from netmgr import context as ctx
 from netmgr.db import migration
-from netmgr.db.models import core as models
+from netmgr.db.models import core
 from netmgr.db.models import quotas as quota_models
 from netmgr import exceptions
 from netmgr.services import quotas as quotas_mod
@@ -25,7 +25,7 @@ QUOTA_TABLES = {'quotas', 'quota_locks'}
 ADMIN = ctx.admin_context('admin-tenant')
 TENANT_A = ctx.tenant_context('tenant-a', user_id='user-a')
 LOCKS = quota_models.QuotaLock.__table__
-NETWORKS = models.Network.__table__
+NETWORKS = core.Network.__table__
 
 
 def make_service(client, policy=None, **limits):
@@ -335,11 +335,11 @@ def test_quota_tables_match_their_migration(tmp_path):
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:
         assert QUOTA_TABLES <= set(sa.inspect(engine).get_table_names())
-        diffs = _diff(engine, models.Base.metadata)
+        diffs = _diff(engine, core.Base.metadata)
         # The comparison can fail: a changed copy of the quota tables shows up.
         changed = sa.MetaData()
         for name in sorted(QUOTA_TABLES):
-            models.Base.metadata.tables[name].to_metadata(changed)
+            core.Base.metadata.tables[name].to_metadata(changed)
         changed.tables['quotas'].c.limit.type = sa.String(16)
         changed.tables['quota_locks'].append_column(sa.Column('extra', sa.Integer))
         kinds = {_table_of(d) for d in _diff(engine, changed) if _table_of(d) in QUOTA_TABLES}
@@ -348,9 +348,9 @@ def test_quota_tables_match_their_migration(tmp_path):
         engine.dispose()
 
     assert [d for d in diffs if _table_of(d) in QUOTA_TABLES] == []
-    assert QUOTA_TABLES <= set(models.Base.metadata.tables)
+    assert QUOTA_TABLES <= set(core.Base.metadata.tables)
     for name in QUOTA_TABLES:
-        table = models.Base.metadata.tables[name]
+        table = core.Base.metadata.tables[name]
         assert table.dialect_options['mysql']['collate'] == 'utf8mb4_bin'
 
 

@@ -164,6 +164,20 @@ def test_port_crud(client):
         client.show_port(port['id'])
 
 
+def test_create_owned_makes_a_port_in_the_callers_transaction(client):
+    net, subnet = _net_with_subnet(client)
+    ports = client.services.ports
+    with client.services.db.writer() as session:
+        port = ports.create_owned(session, net['id'], 'network:router_interface', 'r1',
+                                  tenant_id='t1', fixed_ips=[{'subnet_id': subnet['id'],
+                                                              'ip_address': '10.0.0.1'}])
+        assert ports.load(session, [port['id'], UNKNOWN]) == [port]
+    assert (port['name'], port['admin_state_up'], port['status']) == ('', True, 'DOWN')
+    assert (port['tenant_id'], port['device_id']) == ('t1', 'r1')
+    assert ips_of(port) == ['10.0.0.1'] and port['security_groups'] == []
+    assert client.show_port(port['id']) == port
+
+
 def test_port_with_several_fixed_ips(client):
     net, v4 = _net_with_subnet(client)
     other = client.create_subnet(network_id=net['id'], ip_version=4, cidr='10.1.0.0/24')

@@ -7,7 +7,7 @@ from netmgr import context as ctx
 from netmgr import exceptions
 from netmgr.rpc import plugin_api
 from netmgr.rpc import transport as rpc_transport
-from netmgr.services.rpc import server as rpc_server
+from netmgr.services.rpc import server
 from tests.unit.conftest import as_tenant
 
 HOST = 'compute-1'
@@ -149,7 +149,7 @@ def test_plugin_rpc_round_trip(client, network, make_conf):
     port = _port(client, network, **{'binding:host_id': HOST})
     conf = make_conf(transport_url='fake://', host='server-1')
     transport = rpc_transport.get_transport(conf)
-    service = rpc_server.RpcService(conf, client.services, transport=transport).start()
+    service = server.RpcService(conf, client.services, transport=transport).start()
     try:
         api = plugin_api.PluginApi(transport, timeout=10)
         context = ctx.admin_context()

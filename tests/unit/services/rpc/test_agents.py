@@ -8,7 +8,7 @@ from netmgr import constants as const
 from netmgr import context as ctx
 from netmgr import exceptions
 from netmgr.rpc import reports_api
-from netmgr.services.rpc import server as rpc_server
+from netmgr.services.rpc import server
 from netmgr.rpc import transport as rpc_transport
 from tests.unit.conftest import as_tenant
 
@@ -123,7 +123,7 @@ def test_report_over_rpc_reaches_the_database(client, make_conf):
     """The client/endpoint pair over oslo.messaging's in-process transport."""
     conf = make_conf(transport_url='fake://', host='server-1')
     transport = rpc_transport.get_transport(conf)
-    service = rpc_server.RpcService(conf, client.services, transport=transport).start()
+    service = server.RpcService(conf, client.services, transport=transport).start()
     try:
         api = reports_api.ReportStateAPI(transport, timeout=10)
         agent_id = api.report_state(ctx.admin_context(), OVS_STATE, use_call=True)

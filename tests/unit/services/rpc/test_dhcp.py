@@ -7,8 +7,8 @@ from netmgr.agent.dhcp import device as dhcp_device
 from netmgr import context as ctx
 from netmgr.rpc import dhcp_plugin_api
 from netmgr.rpc import transport as rpc_transport
-from netmgr.services.rpc import dhcp as dhcp_rpc
-from netmgr.services.rpc import server as rpc_server
+from netmgr.services.rpc import dhcp
+from netmgr.services.rpc import server
 
 HOST = 'gw-1'
 
@@ -23,7 +23,8 @@ def _network(client, name='net', cidrs=('10.0.0.0/24',), enable_dhcp=True):
 
 @pytest.fixture
 def endpoint(client):
-    return dhcp_rpc.DhcpRpcEndpoint(client.services)
+    services = client.services
+    return dhcp.DhcpRpcEndpoint(services.networks, services.subnets, services.ports)
 
 
 def test_active_networks_are_those_with_a_dhcp_subnet(client, endpoint):
@@ -89,7 +90,7 @@ def test_agent_client_reaches_the_endpoint_over_rpc(client, make_conf):
     network, _ = _network(client)
     conf = make_conf(transport_url='fake://', host='server-1')
     transport = rpc_transport.get_transport(conf)
-    service = rpc_server.RpcService(conf, client.services, transport=transport).start()
+    service = server.RpcService(conf, client.services, transport=transport).start()
     try:
         api = dhcp_plugin_api.DhcpPluginApi(transport, HOST, timeout=10)
         context = ctx.admin_context()

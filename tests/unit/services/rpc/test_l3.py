@@ -3,7 +3,7 @@ bindings it makes, and floating IP statuses reported back."""
 
 import pytest
 
-from netmgr.services.rpc import l3 as l3_rpc
+from netmgr.services.rpc import l3
 from tests.unit.conftest import as_tenant
 
 GW = 'external_gateway_info'
@@ -12,7 +12,7 @@ HOST = 'gw-host'
 
 @pytest.fixture
 def endpoint(client):
-    return l3_rpc.L3RpcEndpoint(client.services)
+    return l3.L3RpcEndpoint(client.services.ports, client.services.router_sync)
 
 
 @pytest.fixture

@@ -1,31 +1,11 @@
-"""The server's side of agent RPC: endpoints paired with the clients in netmgr.rpc.
-
-Each endpoint class has a Target with the version it serves (see the client module for the
-version history). Handlers take and return primitives.
-"""
-
-import logging
+"""The server's side of the L2 agents' RPC (TOPIC_PLUGIN): their devices' details and status,
+tunnel endpoints and security group rules. Paired with netmgr.rpc.plugin_api (see it for the
+version history); handlers take and return primitives."""
 
 import oslo_messaging
 
 from netmgr import constants as const
 from netmgr.rpc import plugin_api
-from netmgr.rpc import reports_api
-
-LOG = logging.getLogger(__name__)
-
-
-class ReportsEndpoint:
-    target = oslo_messaging.Target(version=reports_api.VERSION)
-
-    def __init__(self, agents):
-        self.agents = agents
-
-    def report_state(self, context, agent_state, time=None):
-        agent_id = self.agents.report_state(agent_state)
-        LOG.debug('state report from %s on %s (agent %s, sent %s)',
-                  agent_state.get('agent_type'), agent_state.get('host'), agent_id, time)
-        return agent_id
 
 
 class PluginEndpoint:
