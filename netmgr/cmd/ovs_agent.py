@@ -23,7 +23,8 @@ LOG = logging.getLogger('netmgr.ovs_agent')
 def build(conf):
     mappings = ovs_conf.parse_bridge_mappings(conf.OVS.bridge_mappings)
     executor = agent_executor.Executor(conf.AGENT.root_helper)
-    ovsdb = ovs_lib.OVSDB(conf.OVS.ovsdb_connection, executor=executor)
+    ovsdb = ovs_lib.OVSDB(conf.OVS.ovsdb_connection, executor=executor,
+                          ovs_rundir=conf.OVS.ovs_rundir)
     int_br, links = ovs_bridges.setup_bridges(ovsdb, conf.OVS.integration_bridge, mappings,
                                               conf.OVS.datapath_type)
     transport = rpc_transport.get_transport(conf)

@@ -16,7 +16,16 @@ OVS_OPTS = [
                help='OVS datapath of the bridges the agent makes: system (kernel) or '
                     'netdev (userspace).'),
     cfg.StrOpt('ovsdb_connection', default='unix:/var/run/openvswitch/db.sock',
-               help='Where the agent reaches the local OVSDB server.'),
+               help='Where the agent reaches the local OVSDB server. This moves OVSDB only: '
+                    'flows still go to the ovs-vswitchd of ovs_rundir.'),
+    cfg.StrOpt('ovs_rundir', default='',
+               help='Run directory (OVS_RUNDIR) of the ovs-vswitchd that serves '
+                    'ovsdb_connection: the agent programs each bridge through its '
+                    'management socket unix:<ovs_rundir>/<bridge>.mgmt. Empty: ovs-ofctl\'s '
+                    'own default (/var/run/openvswitch, or OVS_RUNDIR in the agent\'s '
+                    'environment). It is never derived from ovsdb_connection: with an '
+                    'ovsdb_connection of another Open vSwitch (unix:<dir>/db.sock), set it '
+                    '(usually to <dir>), or the flows go to the default ovs-vswitchd.'),
     cfg.FloatOpt('batch_window', default=0.03, min=0.0,
                  help='Seconds the agent waits after an OVSDB event to gather more port '
                       'changes into one batch.'),

@@ -116,7 +116,7 @@ def test_ip_forwarding_is_per_namespace(lab):
 def test_two_namespaces_on_a_veth_ping_each_other(lab):
     left, right = lab.namespace(), lab.namespace()
     base = lab.name('v')
-    lab.veths.append(base + 'a')
+    lab.veths.append((base + 'a', left))
     ip_lib.add_veth(base + 'a', base + 'b', namespace=left, peer_namespace=right)
     ip_lib.IPDevice(base + 'a', left).set_namespace(left)       # already there: a no-op move
     for ns, name, cidr in ((left, 'a', '10.77.0.1/24'), (right, 'b', '10.77.0.2/24')):

@@ -1,13 +1,14 @@
 """One simulated host: a real netmgr-ovs-agent process on prefixed bridges (userspace OVS),
 the real RabbitMQ and a real server. Ports plugged turn ACTIVE; instances on one network ping
 each other, on different networks they do not; admin_state_up cuts and restores traffic; lost
-flows, and a real ovs-vswitchd restart, are programmed again."""
-
-import pathlib
+flows, and a real ovs-vswitchd restart (of a host running its own Open vSwitch, never the
+machine's), are programmed again."""
 
 import pytest
 
-from tests.fixtures.agents import boot, port_status as _status, wait_for
+from tests.fixtures.agents import (boot, bound_port, port_status as _status,
+                                   simulated_ovs_host, wait_for)
+from tests.fixtures import ovs_hosts as ovs_hosts_fixture
 from tests.functional.rest_helpers import _net
 
 pytestmark = pytest.mark.functional
@@ -58,40 +59,38 @@ def test_lost_flows_are_programmed_again(netlab, server, host):
     assert netlab.ping_within(ns1, '10.62.0.12')
 
 
-OVS_CTL = '/usr/share/openvswitch/scripts/ovs-ctl'
-VSWITCHD_PID_FILE = pathlib.Path('/var/run/openvswitch/ovs-vswitchd.pid')
+def _boot_on(ovs_hosts, api, host, int_br, network, ip):
+    """A port bound to ``host`` (its own Open vSwitch) and an instance plugged into it."""
+    port = bound_port(api, network, host.name)
+    vm = ovs_hosts.plug_instance(host, int_br, port['id'], port['mac_address'], ip + '/24')
+    return port, vm.namespace
 
 
-def _vswitchd_pid():
-    try:
-        return int(VSWITCHD_PID_FILE.read_text().strip())
-    except (OSError, ValueError):
-        return None
-
-
-def _restart_vswitchd(executor):
-    """Restart ovs-vswitchd alone, as its service script does it (by its pid file); the
-    OVSDB server and so the bridges' configuration stay."""
-    before = _vswitchd_pid()
-    executor.execute([OVS_CTL, '--no-ovsdb-server', 'restart'], check_exit_code=False)
-    wait_for(lambda: _vswitchd_pid() not in (None, before) and executor.execute(
-        [OVS_CTL, 'status'], check_exit_code=False).count('is running') >= 2,
-        timeout=30, message='a new ovs-vswitchd running')
-
-
-def test_agent_reprograms_flows_after_ovs_vswitchd_restarts(netlab, server, host):
+def test_agent_reprograms_flows_after_ovs_vswitchd_restarts(ovs_hosts, server, agent_factory,
+                                                            rpc_options):
+    """A host with its own Open vSwitch (tests/fixtures/ovs_hosts.py), driven by an agent in
+    the root namespace through [OVS] ovsdb_connection and ovs_rundir: that host's
+    ovs-vswitchd restarts (every flow gone), the agent programs its flows again and traffic
+    comes back. The machine's own ovs-vswitchd is never touched."""
+    machine_vswitchd = ovs_hosts_fixture.machine_vswitchd_pid()
+    host, int_br, agent = simulated_ovs_host(ovs_hosts, agent_factory, rpc_options, server)
     api = server.client()
-    _name, int_br, _agent = host
     network, _ = _net(api, cidr='10.64.0.0/24')
-    port1, ns1 = boot(netlab, api, host, network, '10.64.0.11')
-    port2, _ns2 = boot(netlab, api, host, network, '10.64.0.12')
+    port1, ns1 = _boot_on(ovs_hosts, api, host, int_br, network, '10.64.0.11')
+    port2, _ns2 = _boot_on(ovs_hosts, api, host, int_br, network, '10.64.0.12')
     for port in (port1, port2):
         wait_for(lambda p=port: _status(api, p['id']) == 'ACTIVE', message='ACTIVE')
-    assert netlab.ping_within(ns1, '10.64.0.12')
+    assert ovs_hosts.netlab.ping_within(ns1, '10.64.0.12')
+    assert 'table=23' in host.ofctl('dump-flows', int_br)
 
-    _restart_vswitchd(netlab.executor)
-    wait_for(lambda: 'table=23' in netlab.executor.execute(
-        ['ovs-ofctl', 'dump-flows', int_br.name], check_exit_code=False), timeout=30,
-        message='flows programmed again')
-    assert netlab.ping_within(ns1, '10.64.0.12', seconds=15)
+    before = host.vswitchd_pid()
+    after = host.restart_vswitchd()
+    assert after != before and not ovs_hosts_fixture.running(before)
+    wait_for(lambda: 'reprogramming' in agent.log_text(), timeout=30,
+             message='the agent noticing the lost flows')
+    wait_for(lambda: 'table=23' in host.ofctl('dump-flows', int_br, check_exit_code=False),
+             timeout=30, message='flows programmed again')
+    assert ovs_hosts.netlab.ping_within(ns1, '10.64.0.12', seconds=15)
     assert _status(api, port1['id']) == _status(api, port2['id']) == 'ACTIVE'
+    assert host.vswitchd_pid() == after
+    assert ovs_hosts_fixture.machine_vswitchd_pid() == machine_vswitchd

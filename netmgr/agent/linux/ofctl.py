@@ -2,10 +2,15 @@
 
 A spec is ovs-ofctl's text form: ``table=0,priority=10,in_port=1,actions=NORMAL``. Batches go
 to ``ovs-ofctl add-flows|del-flows BRIDGE -`` on stdin: one process for many rules.
+
+ovs-ofctl finds a bridge named alone through the management socket ``<bridge>.mgmt`` in its
+run directory (/var/run/openvswitch unless OVS_RUNDIR says otherwise). For an ovs-vswitchd
+with another run directory, the table names that socket instead: ``unix:<rundir>/<bridge>.mgmt``.
 """
 
 import collections
 import contextlib
+import os
 import re
 
 OPENFLOW_PROTOCOLS = 'OpenFlow10,OpenFlow13'
@@ -73,16 +78,27 @@ def parse_dump(text):
     return flows
 
 
-class OpenFlowTable:
-    """The flow table of bridge ``bridge``, changed and read with ovs-ofctl via ``executor``."""
+def switch_target(bridge, rundir=None):
+    """What ovs-ofctl is told to reach for ``bridge``: its name (found in ovs-ofctl's own run
+    directory) or, with ``rundir``, ``unix:<rundir>/<bridge>.mgmt``: the bridge's management
+    socket of the ovs-vswitchd whose OVS_RUNDIR is ``rundir``."""
+    if not rundir:
+        return bridge
+    return 'unix:' + os.path.join(rundir, bridge + '.mgmt')
 
-    def __init__(self, bridge, executor, protocols=OPENFLOW_PROTOCOLS):
+
+class OpenFlowTable:
+    """The flow table of bridge ``bridge``, changed and read with ovs-ofctl via ``executor``;
+    ``rundir``: the run directory of the ovs-vswitchd holding the bridge (None: the default)."""
+
+    def __init__(self, bridge, executor, protocols=OPENFLOW_PROTOCOLS, rundir=None):
         self.bridge = bridge
         self.executor = executor
         self.protocols = protocols
+        self.target = switch_target(bridge, rundir)
 
     def argv(self, verb, *args, options=()):
-        return (['ovs-ofctl', '-O', self.protocols] + list(options) + [verb, self.bridge] +
+        return (['ovs-ofctl', '-O', self.protocols] + list(options) + [verb, self.target] +
                 list(args))
 
     def _run(self, verb, *args, process_input=None, options=()):

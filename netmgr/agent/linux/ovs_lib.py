@@ -3,6 +3,10 @@
 One OVSDB connection per connection string and process (ovsdbapp keeps its IDL in a
 background thread). Verbs are idempotent (may_exist / if_exists) and can share one
 transaction: ``with ovsdb.transaction() as txn: bridge.add_port(..., txn=txn)``.
+
+An ``OVSDB`` stands for one Open vSwitch: its database connection and, when its ovs-vswitchd
+does not use the default run directory, that ``ovs_rundir`` (where the bridges' OpenFlow
+management sockets are, see ofctl): its bridges' flows go to that ovs-vswitchd.
 """
 
 import collections
@@ -49,12 +53,14 @@ def _new_api(connection, timeout):
 
 
 class OVSDB:
-    """The Open_vSwitch database of this host."""
+    """The Open_vSwitch database of this host (and the run directory of its ovs-vswitchd)."""
 
-    def __init__(self, connection=DEFAULT_CONNECTION, timeout=DEFAULT_TIMEOUT, executor=None):
+    def __init__(self, connection=DEFAULT_CONNECTION, timeout=DEFAULT_TIMEOUT, executor=None,
+                 ovs_rundir=None):
         self.connection = connection
         self.timeout = timeout
         self.executor = executor or agent_executor.Executor()
+        self.ovs_rundir = ovs_rundir or None
 
     @property
     def api(self):
@@ -124,7 +130,8 @@ class OVSBridge:
     def __init__(self, name, ovsdb=None, executor=None):
         self.name = name
         self.ovsdb = ovsdb or OVSDB()
-        self.flows = ofctl.OpenFlowTable(name, executor or agent_executor.Executor())
+        self.flows = ofctl.OpenFlowTable(name, executor or agent_executor.Executor(),
+                                         rundir=self.ovsdb.ovs_rundir)
 
     def __repr__(self):
         return 'OVSBridge(%r)' % self.name

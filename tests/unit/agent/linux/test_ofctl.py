@@ -4,6 +4,7 @@ import pytest
 
 from netmgr.agent.l2.ovs import flows as l2_flows
 from netmgr.agent.linux import ofctl
+from netmgr.agent.linux import ovs_lib
 
 DUMP_OF13 = """OFPST_FLOW reply (OF1.3) (xid=0x2):
  cookie=0x0, duration=12.345s, table=0, n_packets=7, n_bytes=588, priority=10,in_port=1 \
@@ -70,6 +71,37 @@ def test_commands_name_bridge_and_protocols():
         base + ['--strict', 'del-flows', 'br-int', 'table=0,priority=1'],
         base + ['del-flows', 'br-int'],
         base + ['dump-flows', 'br-int', 'table=0']]
+
+
+def test_a_run_directory_names_the_bridges_management_socket():
+    """Without a run directory ovs-ofctl looks the bridge up in its own; with one (another
+    ovs-vswitchd's OVS_RUNDIR) every command names that vswitchd's socket of the bridge."""
+    assert ofctl.switch_target('br-int') == 'br-int'
+    assert ofctl.switch_target('br-int', '') == 'br-int'
+    assert ofctl.switch_target('br-int', '/run/h1') == 'unix:/run/h1/br-int.mgmt'
+    assert ofctl.switch_target('br-int', '/run/h1/') == 'unix:/run/h1/br-int.mgmt'
+    ex = RecordingExecutor()
+    table = ofctl.OpenFlowTable('br-int', ex, rundir='/run/h1')
+    table.add_flow(table=0, priority=1, actions='NORMAL')
+    table.add_flows(['table=1,actions=drop'])
+    table.dump_flows(table=23)
+    table.del_flows()
+    base = ['ovs-ofctl', '-O', 'OpenFlow10,OpenFlow13']
+    socket = 'unix:/run/h1/br-int.mgmt'
+    assert ex.calls == [
+        (base + ['add-flow', socket, 'table=0,priority=1,actions=NORMAL'], None),
+        (base + ['add-flows', socket, '-'], 'table=1,actions=drop\n'),
+        (base + ['dump-flows', socket, 'table=23'], None),
+        (base + ['del-flows', socket], None)]
+
+
+def test_bridges_of_an_ovsdb_use_its_run_directory():
+    """An OVSDB stands for one Open vSwitch: its bridges' flows go to its ovs-vswitchd."""
+    ex = RecordingExecutor()
+    other = ovs_lib.OVSDB('unix:/run/h1/db.sock', executor=ex, ovs_rundir='/run/h1')
+    assert other.bridge('br-int').flows.target == 'unix:/run/h1/br-int.mgmt'
+    assert ovs_lib.OVSDB(executor=ex).bridge('br-int').flows.target == 'br-int'
+    assert ovs_lib.OVSDB(executor=ex, ovs_rundir='').bridge('br-int').flows.target == 'br-int'
 
 
 def test_add_flow_needs_actions():
