@@ -7,11 +7,11 @@ gives the older ``[(network, info), ...]`` form that nova-network's callers used
 
 import netaddr
 
+from netmgr import devnames
+
 VIF_TYPE_OVS = 'ovs'
 VIF_TYPE_BRIDGE = 'bridge'
-NIC_NAME_LEN = 14          # Linux allows 15; Nova keeps one spare
 DEFAULT_OVS_BRIDGE = 'br-int'
-BRIDGE_PREFIX = 'brq'      # the Linux bridge agent's bridge of a network: brq<net-id[:11]>
 
 
 class Model(dict):
@@ -49,14 +49,10 @@ def subnet(api_subnet, addresses, floating_by_fixed, dhcp_server=None):
                  version=api_subnet['ip_version'], meta=meta)
 
 
-def devname(port_id):
-    return ('tap' + port_id)[:NIC_NAME_LEN]
-
-
 def bridge_name(vif_type, network_id, ovs_bridge=DEFAULT_OVS_BRIDGE):
     if vif_type == VIF_TYPE_OVS:
         return ovs_bridge
-    return (BRIDGE_PREFIX + network_id)[:NIC_NAME_LEN]
+    return devnames.network_bridge_name(network_id)
 
 
 def vif(port, network, subnets, floating_ips=(), dhcp_servers=None, injected=False,
@@ -101,7 +97,7 @@ def vif(port, network, subnets, floating_ips=(), dhcp_servers=None, injected=Fal
               'tunneled': network_type in ('vxlan', 'gre', 'geneve')})
     return Model(id=port['id'], address=port['mac_address'], network=nova_network,
                  type=vif_type, details=port.get('binding:vif_details') or {},
-                 devname=devname(port['id']),
+                 devname=devnames.tap_name(port['id']),
                  ovs_interfaceid=port['id'] if vif_type == VIF_TYPE_OVS else None,
                  qbh_params=None, qbg_params=None, active=port.get('status') == 'ACTIVE',
                  vnic_type=port.get('binding:vnic_type') or 'normal',

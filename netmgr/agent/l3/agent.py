@@ -18,6 +18,7 @@ from netmgr.agent.l3 import router as router_mod
 from netmgr.agent.linux import ip_lib
 from netmgr import constants as const
 from netmgr import context as nm_context
+from netmgr import devnames
 
 LOG = logging.getLogger(__name__)
 BINARY = 'netmgr-l3-agent'
@@ -130,7 +131,7 @@ class L3Agent:
         for router_id in sorted(set(self.routers) - wanted):
             self._remove(router_id)
         for namespace in ip_lib.list_namespaces():
-            router_id = router_mod.router_id_of(namespace)
+            router_id = devnames.router_of_namespace(namespace)
             if router_id and router_id not in wanted and router_id not in self.routers and \
                     not router_mod.plugged_elsewhere(namespace, self.driver,
                                                      self.external_bridge,
@@ -179,7 +180,7 @@ class L3Agent:
             ri.delete()
             LOG.info('router %s removed', router_id)
             return
-        namespace = router_mod.namespace_name(router_id)
+        namespace = devnames.router_namespace(router_id)
         if ip_lib.namespace_exists(namespace) and not router_mod.plugged_elsewhere(
                 namespace, self.driver, self.external_bridge):
             router_mod.remove_namespace(namespace, self.driver, self.external_bridge)

@@ -22,6 +22,7 @@ import threading
 from netmgr.agent.l2.linuxbridge import bridges as lb_bridges
 from netmgr import constants as const
 from netmgr import context as nm_context
+from netmgr import devnames
 
 LOG = logging.getLogger(__name__)
 MAX_BACKOFF = 10.0
@@ -31,10 +32,6 @@ MAX_BACKOFF = 10.0
 class Tap:
     port_id: str = None         # None: the server knows no port of this host for it
     network_id: str = None      # None: not on any bridge
-
-
-def tap_name(port_id):
-    return lb_bridges.TAP_PREFIX + port_id[:lb_bridges.ID_LEN]
 
 
 class LinuxBridgeAgent:
@@ -66,7 +63,7 @@ class LinuxBridgeAgent:
 
     def port_updated(self, port_id):
         with self._lock:
-            self._pending.add(tap_name(port_id))
+            self._pending.add(devnames.tap_name(port_id))
             # a port anywhere may have joined or left a group our ports' rules name
             self._firewall_changed = True
         self._wake.set()
@@ -75,7 +72,7 @@ class LinuxBridgeAgent:
 
     def device_changed(self, name):
         """A link event (any thread): a tap appeared, changed or went."""
-        if name and name.startswith(lb_bridges.TAP_PREFIX):
+        if name and devnames.is_tap(name):
             self._wake.set()
 
     def network_deleted(self, network_id):
@@ -147,7 +144,7 @@ class LinuxBridgeAgent:
         if resync:
             self._sync_tunnels()
             active = self.plugin_rpc.get_ports_on_host(self.context, self.host)
-            self._down |= {p for p in active if tap_name(p) not in present}
+            self._down |= {p for p in active if devnames.tap_name(p) not in present}
         with self._lock:
             tunnels_changed, self._tunnels_changed = self._tunnels_changed, False
             tunnel_ips = set(self._tunnel_ips)
@@ -161,7 +158,7 @@ class LinuxBridgeAgent:
         todo = sorted((present - set(self.taps)) | (pending & present))
         if todo:
             details = self.plugin_rpc.get_devices_details_list(
-                self.context, [t[len(lb_bridges.TAP_PREFIX):] for t in todo], self.agent_id,
+                self.context, [devnames.port_id_prefix(t) for t in todo], self.agent_id,
                 self.host)
             for name, entry in zip(todo, details):
                 self._wire(name, entry, touched)
@@ -171,7 +168,7 @@ class LinuxBridgeAgent:
         if resync:
             # bridges left empty while the agent was away
             for bridge, members in sorted(self.bridges.network_bridges().items()):
-                if not any(m.startswith(lb_bridges.TAP_PREFIX) for m in members):
+                if not any(devnames.is_tap(m) for m in members):
                     self.bridges.remove_if_unused(bridge)
             self._resync = False
         self._report()
@@ -209,7 +206,7 @@ class LinuxBridgeAgent:
             self._down.add(tap.port_id)
             self._up.discard(tap.port_id)
         if tap.network_id:
-            touched.add(lb_bridges.bridge_name(tap.network_id))
+            touched.add(devnames.network_bridge_name(tap.network_id))
 
     def _wire(self, name, entry, touched):
         old = self.taps.get(name) or Tap()
@@ -217,7 +214,7 @@ class LinuxBridgeAgent:
         if old.network_id and old.network_id != network_id or (
                 old.network_id and not entry.get('admin_state_up')):
             self.bridges.unplug(name, old.network_id)
-            touched.add(lb_bridges.bridge_name(old.network_id))
+            touched.add(devnames.network_bridge_name(old.network_id))
         if not port_id or 'network_type' not in entry:
             if old.port_id:
                 self._down.add(old.port_id)

@@ -12,6 +12,7 @@ from netmgr.agent.l2.linuxbridge import firewall as lb_firewall
 from netmgr import conf as nm_conf
 from netmgr.conf import linuxbridge_agent as lb_conf
 from netmgr import constants as const
+from netmgr import devnames
 
 HOST = 'compute-1'
 NET_VX, NET_FLAT, NET_VLAN, NET_OTHER = ('a' * 8 + '-net-vx', 'b' * 8 + '-net-fl',
@@ -52,10 +53,10 @@ class FakeBridges(lb_bridges.BridgeManager):
 
     def plug(self, name, network_id, segment):
         self.check_segment(network_id, segment)
-        self.members.setdefault(lb_bridges.bridge_name(network_id), set()).add(name)
+        self.members.setdefault(devnames.network_bridge_name(network_id), set()).add(name)
 
     def unplug(self, name, network_id):
-        self.members.get(lb_bridges.bridge_name(network_id), set()).discard(name)
+        self.members.get(devnames.network_bridge_name(network_id), set()).discard(name)
 
     def remove_if_unused(self, bridge):
         if any(m.startswith('tap') for m in self.members.get(bridge, ())):
@@ -364,7 +365,7 @@ def test_tunnel_sync_failure_is_retried_before_any_wiring(parts):
     server.tunnels.append({'ip_address': '192.0.2.2', 'host': 'compute-2'})
     agent.process_once()
     assert bridges.flooded == [['192.0.2.2']]
-    assert bridges.bridge_of(tap(1)) == lb_bridges.bridge_name(NET_VX)
+    assert bridges.bridge_of(tap(1)) == devnames.network_bridge_name(NET_VX)
 
 
 def test_without_local_ip_no_tunnel_is_synced_or_learnt():

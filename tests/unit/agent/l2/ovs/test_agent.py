@@ -13,6 +13,7 @@ from netmgr.agent.linux import ofctl
 from netmgr.agent.linux import ovs_lib
 from netmgr.agent.linux import ovsdb_monitor
 from netmgr.conf import ovs_agent as ovs_conf
+from netmgr import devnames
 
 
 class FakeFlows:
@@ -316,7 +317,7 @@ def test_bridge_mappings_and_patch_names():
     for bad in (['physnet1'], ['a:br', 'a:br2'], ['a:br', 'b:br'], [':br']):
         with pytest.raises(ValueError):
             ovs_conf.parse_bridge_mappings(bad)
-    assert ovs_bridges.patch_name('int-', 'br-eth1') == 'int-br-eth1'
-    long_a = ovs_bridges.patch_name('int-', 'nl12345-h1-phys')
-    long_b = ovs_bridges.patch_name('int-', 'nl12345-h2-phys')
+    assert devnames.patch_name(devnames.INT_PATCH, 'br-eth1') == 'int-br-eth1'
+    long_a = devnames.patch_name(devnames.INT_PATCH, 'nl12345-h1-phys')
+    long_b = devnames.patch_name(devnames.INT_PATCH, 'nl12345-h2-phys')
     assert len(long_a) <= 15 and long_a != long_b
