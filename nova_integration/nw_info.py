@@ -7,6 +7,7 @@ gives the older ``[(network, info), ...]`` form that nova-network's callers used
 
 import netaddr
 
+from netmgr import constants as const
 from netmgr import devnames
 
 VIF_TYPE_OVS = 'ovs'
@@ -88,13 +89,13 @@ def vif(port, network, subnets, floating_ips=(), dhcp_servers=None, injected=Fal
         label=network.get('name') or '', subnets=nova_subnets,
         meta={'tenant_id': port['tenant_id'], 'injected': injected,
               'should_create_bridge': vif_type_for_bridge == VIF_TYPE_BRIDGE,
-              'should_create_vlan': network_type == 'vlan' and
+              'should_create_vlan': network_type == const.TYPE_VLAN and
               vif_type_for_bridge == VIF_TYPE_BRIDGE,
-              'vlan': segmentation if network_type == 'vlan' else None,
+              'vlan': segmentation if network_type == const.TYPE_VLAN else None,
               'bridge_interface': bridge_interface, 'multi_host': multi_host,
               'mtu': network.get('mtu'),
               'physical_network': network.get('provider:physical_network'),
-              'tunneled': network_type in ('vxlan', 'gre', 'geneve')})
+              'tunneled': network_type in const.TUNNEL_TYPES})
     return Model(id=port['id'], address=port['mac_address'], network=nova_network,
                  type=vif_type, details=port.get('binding:vif_details') or {},
                  devname=devnames.tap_name(port['id']),

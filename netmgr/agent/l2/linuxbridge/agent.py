@@ -82,7 +82,7 @@ class LinuxBridgeAgent:
 
     def tunnel_added(self, tunnel_ip, tunnel_type, host=None):
         """Another host announced its tunnel endpoint (any thread)."""
-        if tunnel_type != lb_bridges.VXLAN or not self.bridges.local_ip:
+        if tunnel_type != const.TYPE_VXLAN or not self.bridges.local_ip:
             return
         try:
             tunnel_ip = str(ipaddress.ip_address(tunnel_ip))
@@ -196,7 +196,7 @@ class LinuxBridgeAgent:
         if not self.bridges.local_ip:
             return
         answer = self.plugin_rpc.tunnel_sync(self.context, self.bridges.local_ip,
-                                             lb_bridges.VXLAN, self.host)
+                                             const.TYPE_VXLAN, self.host)
         with self._lock:
             self._tunnel_ips |= {t['ip_address'] for t in answer.get('tunnels', ())}
             self._tunnels_changed = True

@@ -11,12 +11,11 @@ import logging
 
 from netmgr.agent.linux import bridge_lib
 from netmgr.agent.linux import ip_lib
+from netmgr import constants as const
 from netmgr import devnames
 from netmgr import exceptions
 
 LOG = logging.getLogger(__name__)
-
-FLAT, VLAN, VXLAN, LOCAL = 'flat', 'vlan', 'vxlan', 'local'
 
 
 class UnsupportedSegment(exceptions.AgentError):
@@ -59,17 +58,17 @@ class BridgeManager:
     def check_segment(self, network_id, segment):
         """Raise UnsupportedSegment if this host cannot carry ``segment``."""
         network_type = segment.get('network_type')
-        if network_type == FLAT:
+        if network_type == const.TYPE_FLAT:
             if segment.get('physical_network') not in self.interface_mappings:
                 raise UnsupportedSegment(
                     network_id=network_id,
                     reason='physical network %s has no interface on this host'
                            % segment.get('physical_network'))
-        elif network_type == VXLAN:
+        elif network_type == const.TYPE_VXLAN:
             if not self.local_ip:
                 raise UnsupportedSegment(network_id=network_id,
                                          reason='vxlan needs [VXLAN] local_ip')
-        elif network_type != LOCAL:
+        elif network_type != const.TYPE_LOCAL:
             raise UnsupportedSegment(network_id=network_id,
                                      reason='network type %s is not supported by this agent'
                                             % network_type)
@@ -77,7 +76,7 @@ class BridgeManager:
     def plug(self, tap, network_id, segment):
         """The network's bridge and segment device, with ``tap`` enslaved and up."""
         self.check_segment(network_id, segment)
-        if segment['network_type'] == FLAT:
+        if segment['network_type'] == const.TYPE_FLAT:
             interface = self.interface_mappings[segment['physical_network']]
             if not ip_lib.device_exists(interface, self.namespace):
                 raise UnsupportedSegment(network_id=network_id,
@@ -108,9 +107,9 @@ class BridgeManager:
         return True
 
     def _uplink(self, segment):
-        if segment['network_type'] == FLAT:
+        if segment['network_type'] == const.TYPE_FLAT:
             return self.interface_mappings[segment['physical_network']]
-        if segment['network_type'] == VXLAN:
+        if segment['network_type'] == const.TYPE_VXLAN:
             name = devnames.vxlan_name(segment['segmentation_id'])
             bridge_lib.add_vxlan(name, segment['segmentation_id'], self.local_ip,
                                  port=self.vxlan_port, namespace=self.namespace)
@@ -124,7 +123,7 @@ class BridgeManager:
         self.remote_ips = sorted((set(self.static_remote_ips) | set(remote_ips)) -
                                  {self.local_ip})
         for link in ip_lib.list_links(self.namespace):
-            if link['kind'] == VXLAN and link['name'].startswith(devnames.VXLAN):
+            if link['kind'] == bridge_lib.VXLAN_KIND and link['name'].startswith(devnames.VXLAN):
                 self._flood(link['name'])
 
     def _flood(self, vxlan_device):
