@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 
+from netmgr.agent.common import loop as agent_loop
 from netmgr.agent.l3 import router as router_mod
 from netmgr.agent.linux import ip_lib
 from netmgr import constants as const
@@ -34,19 +35,17 @@ class L3Agent:
         self.external_bridge = external_bridge or ''
         self.arp_count = arp_count
         self.periodic_interval = periodic_interval
-        self.resync_interval = resync_interval
         self.context = nm_context.admin_context()
         self.routers = {}           # router id -> router_mod.Router
         self._reported = {}         # router id -> floating IP statuses last reported
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
+        self.loop = agent_loop.AgentLoop(self._pass, self._until_periodic, resync_interval,
+                                         name='router processing')
         self._updated = set()
         self._deleted = set()
         self._fullsync = True
         self._last_full = 0.0
         self._synced_once = False   # empty qrouter- namespaces are ours only at start
-        self.backoff = 0.0
         self._counts = (0, 0, 0)    # routers, floating IPs, interfaces
 
     # ---- inputs (any thread) -------------------------------------------------------------
@@ -54,43 +53,36 @@ class L3Agent:
     def routers_updated(self, router_ids):
         with self._lock:
             self._updated.update(router_ids)
-        self._wake.set()
+        self.loop.wake()
 
     def router_deleted(self, router_id):
         with self._lock:
             self._deleted.add(router_id)
             self._updated.discard(router_id)
-        self._wake.set()
+        self.loop.wake()
 
     def fullsync(self):
         with self._lock:
             self._fullsync = True
-        self._wake.set()
+        self.loop.wake()
 
     # ---- the loop ------------------------------------------------------------------------
 
     def stop(self):
-        self._stop.set()
-        self._wake.set()
+        self.loop.stop()
 
     def run(self):
-        while not self._stop.is_set():
-            if not self.backoff:
-                self._wake.wait(self._until_periodic())
-            if self._stop.is_set():
-                break
-            self._wake.clear()
-            if time.monotonic() - self._last_full >= self.periodic_interval:
-                self._fullsync = True
-            try:
-                self.process_once()
-                self.backoff = 0.0
-            except Exception as exc:    # RPC timeouts, broker away, a command that failed
-                self.backoff = min(self.resync_interval, max(0.5, self.backoff * 2))
-                LOG.warning('router processing failed (%s); full resync in %.1fs', exc,
-                            self.backoff, exc_info=LOG.isEnabledFor(logging.DEBUG))
-                self.fullsync()
-                self._stop.wait(self.backoff)
+        self.loop.run()
+
+    def _pass(self):
+        """Full when due or after a failure, else what was queued."""
+        if time.monotonic() - self._last_full >= self.periodic_interval:
+            self._fullsync = True
+        try:
+            self.process_once()
+        except Exception:
+            self.fullsync()
+            raise
 
     def _until_periodic(self):
         return max(0.05, self.periodic_interval - (time.monotonic() - self._last_full))

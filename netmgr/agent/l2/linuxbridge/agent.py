@@ -19,6 +19,7 @@ import ipaddress
 import logging
 import threading
 
+from netmgr.agent.common import loop as agent_loop
 from netmgr.agent.l2.linuxbridge import bridges as lb_bridges
 from netmgr import constants as const
 from netmgr import context as nm_context
@@ -41,7 +42,6 @@ class LinuxBridgeAgent:
         self.agent_id = 'lb-agent-%s' % host
         self.bridges = bridges
         self.plugin_rpc = plugin_rpc
-        self.polling_interval = polling_interval
         self.configurations = configurations or {}
         self.context = nm_context.admin_context()
         self.taps = {}              # tap name -> Tap, for every tap seen and processed
@@ -49,15 +49,14 @@ class LinuxBridgeAgent:
         self._unsupported = set()   # networks whose "cannot carry" was logged
         self._lock = threading.Lock()
         self._pending = set()       # taps to process again (port notifications)
-        self._wake = threading.Event()
-        self._stop = threading.Event()
+        self.loop = agent_loop.AgentLoop(self.process_once, lambda: polling_interval,
+                                         MAX_BACKOFF, name='tap processing')
         self._resync = True
         self._tunnel_ips = set()    # other hosts' tunnel IPs, announced to this agent
         self._tunnels_changed = False
         self.firewall = firewall    # None: ports are not filtered
         self.filtered = {}          # tap -> details, of the wired taps
         self._firewall_changed = True
-        self.backoff = 0.0
 
     # ---- inputs (any thread) ---------------------------------------------------------------
 
@@ -66,19 +65,19 @@ class LinuxBridgeAgent:
             self._pending.add(devnames.tap_name(port_id))
             # a port anywhere may have joined or left a group our ports' rules name
             self._firewall_changed = True
-        self._wake.set()
+        self.loop.wake()
 
     port_deleted = port_updated
 
     def device_changed(self, name):
         """A link event (any thread): a tap appeared, changed or went."""
         if name and devnames.is_tap(name):
-            self._wake.set()
+            self.loop.wake()
 
     def network_deleted(self, network_id):
         with self._lock:
             self._pending.update(t for t, s in self.taps.items() if s.network_id == network_id)
-        self._wake.set()
+        self.loop.wake()
 
     def tunnel_added(self, tunnel_ip, tunnel_type, host=None):
         """Another host announced its tunnel endpoint (any thread)."""
@@ -93,13 +92,13 @@ class LinuxBridgeAgent:
             if tunnel_ip not in self._tunnel_ips:
                 self._tunnel_ips.add(tunnel_ip)
                 self._tunnels_changed = True
-        self._wake.set()
+        self.loop.wake()
 
     def security_groups_changed(self, group_ids):
         """Rules or members of security groups changed (any thread)."""
         with self._lock:
             self._firewall_changed = True
-        self._wake.set()
+        self.loop.wake()
 
     def device_count(self):
         return sum(1 for tap in self.taps.values() if tap.network_id)
@@ -107,21 +106,11 @@ class LinuxBridgeAgent:
     # ---- the loop ------------------------------------------------------------------------
 
     def stop(self):
-        self._stop.set()
-        self._wake.set()
+        self.loop.stop()
 
     def run(self):
-        while not self._stop.is_set():
-            try:
-                self.process_once()
-                self.backoff = 0.0
-            except Exception as exc:    # RPC timeouts, broker away, netlink refusals
-                self.backoff = min(MAX_BACKOFF, max(0.5, self.backoff * 2))
-                LOG.warning('tap processing failed (%s); retrying in %.1fs', exc, self.backoff)
-                self._stop.wait(self.backoff)
-                continue
-            self._wake.wait(self.polling_interval)
-            self._wake.clear()
+        self.loop.wake()        # the first pass at once
+        self.loop.run()
 
     def process_once(self):
         present = self.bridges.taps()

@@ -292,7 +292,7 @@ def test_run_retries_after_a_failure_and_stops(parts):
             agent.stop()
         return original()
 
-    agent.process_once = process_once
+    agent.loop.work = process_once
     agent.run()
     assert server.reports == [([port_id(1)], [])]
 
@@ -331,9 +331,9 @@ def test_only_link_events_of_taps_wake_the_loop(parts):
     agent = make_agent(parts)
     agent.device_changed('vxlan-301')
     agent.device_changed('brq' + NET_VX[:11])
-    assert not agent._wake.is_set()
+    assert not agent.loop.woken
     agent.device_changed(tap(1))
-    assert agent._wake.is_set()
+    assert agent.loop.woken
 
 
 def test_tunnel_endpoints_announced_at_start_and_later_are_flooded_to(parts):
@@ -346,7 +346,7 @@ def test_tunnel_endpoints_announced_at_start_and_later_are_flooded_to(parts):
     agent.tunnel_added('192.0.2.3', 'vxlan', 'compute-3')
     agent.tunnel_added('192.0.2.4', 'gre', 'compute-4')         # not carried here
     agent.tunnel_added('bogus', 'vxlan', 'compute-5')            # not an address
-    assert agent._wake.is_set()
+    assert agent.loop.woken
     agent.process_once()
     assert bridges.flooded[-1] == ['192.0.2.2', '192.0.2.3', '192.0.2.9']
     agent.process_once()                                         # nothing new: left alone

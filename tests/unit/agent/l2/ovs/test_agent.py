@@ -258,7 +258,7 @@ def test_run_loop_retries_until_the_server_answers(lab):
     server.add('p1', 'net-a')
     plug(agent, int_br, 'tap1', 'p1', 10)
     server.fail = 2
-    ovs_agent.MAX_BACKOFF, saved = 0.01, ovs_agent.MAX_BACKOFF
+    agent.loop.max_backoff = 0.01
     agent.canary_interval = 0.01
     import threading
     thread = threading.Thread(target=agent.run)
@@ -271,7 +271,6 @@ def test_run_loop_retries_until_the_server_answers(lab):
     finally:
         agent.stop()
         thread.join(5)
-        ovs_agent.MAX_BACKOFF = saved
     assert ('update', ['p1'], []) in server.calls
 
 
