@@ -74,6 +74,12 @@ class OVSAgent:
                 self._pending.update(mapping.ports)
         self.loop.wake()
 
+    def tunnel_added(self, tunnel_ip, tunnel_type, host=None):
+        """Tunnels are not carried by this agent."""
+
+    def security_groups_changed(self, group_ids):
+        """Ports are not filtered by this agent."""
+
     def device_count(self):
         return len(self.known)
 
