@@ -167,13 +167,6 @@ def test_vlan_and_unmapped_physnets_stay_down_and_are_logged_once(parts, caplog)
     assert agent.device_count() == 0
 
 
-def test_vxlan_without_local_ip_is_unsupported():
-    bridges = lb_bridges.BridgeManager({}, local_ip=None)
-    with pytest.raises(lb_bridges.UnsupportedSegment):
-        bridges.check_segment(NET_VX, {'network_type': 'vxlan', 'segmentation_id': 5})
-    bridges.check_segment(NET_VX, {'network_type': 'local'})
-
-
 def test_a_removed_tap_is_reported_down_and_its_empty_bridge_removed(parts):
     bridges, server = parts
     agent = make_agent(parts)
@@ -374,24 +367,6 @@ def test_without_local_ip_no_tunnel_is_synced_or_learnt():
     agent.tunnel_added('192.0.2.3', 'vxlan', 'compute-3')
     agent.process_once()
     assert server.synced == [] and bridges.flooded == []
-
-
-def test_flood_entries_follow_the_remote_ips_on_present_vxlan_devices(monkeypatch):
-    entries = {'vxlan-301': {'192.0.2.7'}, 'vxlan-302': set()}
-    links = [{'name': name, 'kind': 'vxlan'} for name in entries] + [
-        {'name': 'vxlan-x', 'kind': 'bridge'}, {'name': 'eth0', 'kind': 'vxlan'}]
-    monkeypatch.setattr(lb_bridges.ip_lib, 'list_links', lambda namespace=None: links)
-    monkeypatch.setattr(lb_bridges.bridge_lib, 'flood_entries',
-                        lambda dev, namespace=None: sorted(entries[dev]))
-    monkeypatch.setattr(lb_bridges.bridge_lib, 'add_flood_entry',
-                        lambda dev, ip, namespace=None: entries[dev].add(ip))
-    monkeypatch.setattr(lb_bridges.bridge_lib, 'delete_flood_entry',
-                        lambda dev, ip, namespace=None: entries[dev].discard(ip))
-    manager = lb_bridges.BridgeManager({}, local_ip='192.0.2.1', remote_ips=['192.0.2.9'])
-    manager.set_remote_ips({'192.0.2.1', '192.0.2.2'})
-    assert manager.remote_ips == ['192.0.2.2', '192.0.2.9']
-    assert entries == {'vxlan-301': {'192.0.2.2', '192.0.2.9'},
-                       'vxlan-302': {'192.0.2.2', '192.0.2.9'}}
 
 
 class FakeFirewall:
