@@ -17,6 +17,15 @@ DEVICE_OWNER_FLOATINGIP = 'network:floatingip'
 # Ports whose owner may take a subnet's gateway address.
 GATEWAY_OWNERS = frozenset([DEVICE_OWNER_ROUTER_INTF, DEVICE_OWNER_ROUTER_GW])
 
+# Network (segment) types: provider:network_type values and agents' tunnel_types.
+TYPE_FLAT = 'flat'
+TYPE_VLAN = 'vlan'
+TYPE_VXLAN = 'vxlan'
+TYPE_LOCAL = 'local'
+TYPE_GRE = 'gre'
+TYPE_GENEVE = 'geneve'
+TUNNEL_TYPES = (TYPE_VXLAN, TYPE_GRE, TYPE_GENEVE)
+
 IP_VERSION_4 = 4
 IP_VERSION_6 = 6
 

@@ -7,11 +7,12 @@ gives the older ``[(network, info), ...]`` form that nova-network's callers used
 
 import netaddr
 
+from netmgr import constants as const
+from netmgr import devnames
+
 VIF_TYPE_OVS = 'ovs'
 VIF_TYPE_BRIDGE = 'bridge'
-NIC_NAME_LEN = 14          # Linux allows 15; Nova keeps one spare
 DEFAULT_OVS_BRIDGE = 'br-int'
-BRIDGE_PREFIX = 'brq'      # the Linux bridge agent's bridge of a network: brq<net-id[:11]>
 
 
 class Model(dict):
@@ -49,14 +50,10 @@ def subnet(api_subnet, addresses, floating_by_fixed, dhcp_server=None):
                  version=api_subnet['ip_version'], meta=meta)
 
 
-def devname(port_id):
-    return ('tap' + port_id)[:NIC_NAME_LEN]
-
-
 def bridge_name(vif_type, network_id, ovs_bridge=DEFAULT_OVS_BRIDGE):
     if vif_type == VIF_TYPE_OVS:
         return ovs_bridge
-    return (BRIDGE_PREFIX + network_id)[:NIC_NAME_LEN]
+    return devnames.network_bridge_name(network_id)
 
 
 def vif(port, network, subnets, floating_ips=(), dhcp_servers=None, injected=False,
@@ -92,16 +89,16 @@ def vif(port, network, subnets, floating_ips=(), dhcp_servers=None, injected=Fal
         label=network.get('name') or '', subnets=nova_subnets,
         meta={'tenant_id': port['tenant_id'], 'injected': injected,
               'should_create_bridge': vif_type_for_bridge == VIF_TYPE_BRIDGE,
-              'should_create_vlan': network_type == 'vlan' and
+              'should_create_vlan': network_type == const.TYPE_VLAN and
               vif_type_for_bridge == VIF_TYPE_BRIDGE,
-              'vlan': segmentation if network_type == 'vlan' else None,
+              'vlan': segmentation if network_type == const.TYPE_VLAN else None,
               'bridge_interface': bridge_interface, 'multi_host': multi_host,
               'mtu': network.get('mtu'),
               'physical_network': network.get('provider:physical_network'),
-              'tunneled': network_type in ('vxlan', 'gre', 'geneve')})
+              'tunneled': network_type in const.TUNNEL_TYPES})
     return Model(id=port['id'], address=port['mac_address'], network=nova_network,
                  type=vif_type, details=port.get('binding:vif_details') or {},
-                 devname=devname(port['id']),
+                 devname=devnames.tap_name(port['id']),
                  ovs_interfaceid=port['id'] if vif_type == VIF_TYPE_OVS else None,
                  qbh_params=None, qbg_params=None, active=port.get('status') == 'ACTIVE',
                  vnic_type=port.get('binding:vnic_type') or 'normal',

@@ -25,7 +25,7 @@ def build(conf):
                                        vxlan_port=conf.VXLAN.udp_port)
     transport = rpc_transport.get_transport(conf)
     configurations = {'interface_mappings': mappings,
-                      'tunnel_types': [lb_bridges.VXLAN] if local_ip else []}
+                      'tunnel_types': [const.TYPE_VXLAN] if local_ip else []}
     if local_ip:
         configurations['tunneling_ip'] = local_ip
     firewall = None

@@ -12,9 +12,11 @@ tenant networks need network_vlan_ranges and a bridge per physical network on ev
 from oslo_config import cfg
 from oslo_config import types
 
+from netmgr import constants as const
+
 GROUP = 'l2'
 
-NETWORK_TYPES = ('flat', 'vlan', 'vxlan', 'local')
+NETWORK_TYPES = (const.TYPE_FLAT, const.TYPE_VLAN, const.TYPE_VXLAN, const.TYPE_LOCAL)
 DRIVERS = ('openvswitch', 'linuxbridge')
 MIN_VLAN, MAX_VLAN = 1, 4094
 MIN_VNI, MAX_VNI = 1, 2 ** 24 - 1
@@ -85,7 +87,7 @@ OPTS = [
     cfg.StrOpt('mechanism_driver', default='openvswitch', choices=DRIVERS,
                deprecated_opts=_old('mechanism_drivers', 'ml2'),
                help='The L2 driver the agents run: openvswitch or linuxbridge.'),
-    cfg.ListOpt('tenant_network_types', default=['vxlan'],
+    cfg.ListOpt('tenant_network_types', default=[const.TYPE_VXLAN],
                 item_type=types.String(choices=NETWORK_TYPES),
                 deprecated_opts=_old('tenant_network_types', 'ml2'),
                 help='Network types for tenant networks, in order of preference; a new '

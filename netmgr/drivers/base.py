@@ -8,6 +8,7 @@ release call to forget."""
 
 import abc
 
+from netmgr import constants as const
 from netmgr.drivers import segment as seg
 
 
@@ -30,7 +31,8 @@ class L2Driver(abc.ABC):
     def agent_type(self):
         """The agent_type of the L2 agents that wire this driver's ports."""
 
-    supported_network_types = (seg.FLAT, seg.VLAN, seg.VXLAN, seg.LOCAL)
+    supported_network_types = (const.TYPE_FLAT, const.TYPE_VLAN, const.TYPE_VXLAN,
+                               const.TYPE_LOCAL)
 
     @abc.abstractmethod
     def vif_details(self, network_id, segment):

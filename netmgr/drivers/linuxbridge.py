@@ -2,15 +2,8 @@
 device, a VLAN sub-interface or the physical interface itself (flat)."""
 
 from netmgr import constants as const
+from netmgr import devnames
 from netmgr.drivers import base
-
-BRIDGE_PREFIX = 'brq'
-# Linux interface names hold 15 characters: the prefix plus the start of the network id.
-BRIDGE_NAME_LEN = 14
-
-
-def bridge_name(network_id):
-    return (BRIDGE_PREFIX + network_id)[:BRIDGE_NAME_LEN]
 
 
 class LinuxbridgeDriver(base.L2Driver):
@@ -19,4 +12,4 @@ class LinuxbridgeDriver(base.L2Driver):
     agent_type = const.AGENT_TYPE_LINUXBRIDGE
 
     def vif_details(self, network_id, segment):
-        return {'port_filter': True, 'bridge_name': bridge_name(network_id)}
+        return {'port_filter': True, 'bridge_name': devnames.network_bridge_name(network_id)}

@@ -5,14 +5,15 @@ import uuid
 
 import sqlalchemy as sa
 
+from netmgr import constants as const
 from netmgr.db.models import segments as segment_models
 
 SEGMENTS = segment_models.NetworkSegment.__table__
 
-FLAT = 'flat'
-VLAN = 'vlan'
-VXLAN = 'vxlan'
-LOCAL = 'local'
+FLAT = const.TYPE_FLAT
+VLAN = const.TYPE_VLAN
+VXLAN = const.TYPE_VXLAN
+LOCAL = const.TYPE_LOCAL
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,11 +1,12 @@
 """flat: the network is the untagged traffic of one physical network (one network each)."""
 
+from netmgr import constants as const
 from netmgr.drivers import segment as seg
 from netmgr import exceptions
 
 
 class FlatType:
-    network_type = seg.FLAT
+    network_type = const.TYPE_FLAT
 
     def __init__(self, any_physnet, physnets):
         self.any_physnet = any_physnet

@@ -1,11 +1,12 @@
 """local: the network exists only inside one host (no segment on any wire)."""
 
+from netmgr import constants as const
 from netmgr.drivers import segment as seg
 from netmgr import exceptions
 
 
 class LocalType:
-    network_type = seg.LOCAL
+    network_type = const.TYPE_LOCAL
 
     def validate(self, physical_network, segmentation_id):
         for name, value in (('physical_network', physical_network),

@@ -2,7 +2,7 @@
 modules (one object per type, composed here)."""
 
 from netmgr.conf import l2 as l2_conf
-from netmgr.drivers import segment as seg
+from netmgr import constants as const
 from netmgr.drivers import type_flat
 from netmgr.drivers import type_local
 from netmgr.drivers import type_vlan
@@ -24,10 +24,10 @@ class TypeManager:
         l2_conf.check(conf)
         any_flat, flat_physnets = l2_conf.flat_networks(conf)
         available = {
-            seg.FLAT: lambda: type_flat.FlatType(any_flat, flat_physnets),
-            seg.VLAN: lambda: type_vlan.VlanType(l2_conf.vlan_ranges(conf)),
-            seg.VXLAN: lambda: type_vxlan.VxlanType(l2_conf.vni_ranges(conf)),
-            seg.LOCAL: type_local.LocalType,
+            const.TYPE_FLAT: lambda: type_flat.FlatType(any_flat, flat_physnets),
+            const.TYPE_VLAN: lambda: type_vlan.VlanType(l2_conf.vlan_ranges(conf)),
+            const.TYPE_VXLAN: lambda: type_vxlan.VxlanType(l2_conf.vni_ranges(conf)),
+            const.TYPE_LOCAL: type_local.LocalType,
         }
         tenant_types = list(conf[l2_conf.GROUP].tenant_network_types)
         refused = [t for t in tenant_types if t not in supported]

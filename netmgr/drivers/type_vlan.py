@@ -1,12 +1,13 @@
 """vlan: 802.1Q-tagged traffic on a physical network; tenants get ids from network_vlan_ranges."""
 
 from netmgr.conf import l2 as l2_conf
+from netmgr import constants as const
 from netmgr.drivers import segment as seg
 from netmgr import exceptions
 
 
 class VlanType:
-    network_type = seg.VLAN
+    network_type = const.TYPE_VLAN
 
     def __init__(self, ranges):
         """``ranges``: {physnet: [(first, last), ...]}; an empty list allows provider VLANs

@@ -1,12 +1,13 @@
 """vxlan: an overlay with a 24-bit VNI; tenants get VNIs from vni_ranges."""
 
 from netmgr.conf import l2 as l2_conf
+from netmgr import constants as const
 from netmgr.drivers import segment as seg
 from netmgr import exceptions
 
 
 class VxlanType:
-    network_type = seg.VXLAN
+    network_type = const.TYPE_VXLAN
 
     def __init__(self, ranges):
         self.ranges = list(ranges)

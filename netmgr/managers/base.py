@@ -7,6 +7,7 @@ import time
 
 import netaddr
 
+from netmgr import constants as const
 from netmgr import exceptions
 
 # A manager's networks carry this description; it is how they are found again.
@@ -100,7 +101,7 @@ class NetworkManager:
 
     def provider(self, segmentation_id=None):
         if not self.physical_network:
-            return {'provider:network_type': 'local'}
+            return {'provider:network_type': const.TYPE_LOCAL}
         attrs = {'provider:network_type': self.network_type,
                  'provider:physical_network': self.physical_network}
         if segmentation_id is not None:

@@ -9,6 +9,7 @@ network only if it is the sole flat network of this manager.
 
 import threading
 
+from netmgr import constants as const
 from netmgr import exceptions
 from netmgr.managers import base
 
@@ -16,7 +17,7 @@ from netmgr.managers import base
 class FlatManager(base.NetworkManager):
     kind = 'flat'
     dhcp = False
-    network_type = 'flat'
+    network_type = const.TYPE_FLAT
 
     def __init__(self, conf, client):
         super().__init__(conf, client)

@@ -14,6 +14,7 @@ import threading
 
 import netaddr
 
+from netmgr import constants as const
 from netmgr import exceptions
 from netmgr.managers import base
 
@@ -23,7 +24,7 @@ MAX_VLAN = 4094
 class VlanManager(base.NetworkManager):
     kind = 'vlan'
     dhcp = True
-    network_type = 'vlan'
+    network_type = const.TYPE_VLAN
 
     def __init__(self, conf, client):
         super().__init__(conf, client)

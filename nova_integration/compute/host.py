@@ -11,11 +11,11 @@ import uuid
 
 from netmgr.agent.linux import executor as agent_executor
 from netmgr.agent.linux import ip_lib
+from netmgr import devnames
 from nova_integration.compute import guest as guest_mod
 from nova_integration.compute import state as state_mod
 from nova_integration import exceptions as nova_exc
 from nova_integration import network_api
-from nova_integration import nw_info as nw_info_mod
 from nova_integration.vif import base as vif_base
 from nova_integration.vif import registry
 
@@ -124,7 +124,7 @@ class ComputeHost:
         for vif in info:
             self._driver(vif).unplug(vif, instance)
         for port_id in record['port_ids']:      # ports whose VIF is gone from network_info
-            vif_base.delete_device(nw_info_mod.devname(port_id))
+            vif_base.delete_device(devnames.tap_name(port_id))
         self.api.deallocate_for_instance(self.context, self._instance(record),
                                          requested_networks=[tuple(n) for n in record['nics']])
         ip_lib.delete_namespace(record['namespace'], if_exists=True)

@@ -15,9 +15,9 @@ import dataclasses
 
 from netmgr.agent.linux import executor as agent_executor
 from netmgr.agent.linux import ip_lib
+from netmgr import devnames
 from netmgr import exceptions
 from nova_integration.vif import libvirt_xml
-from nova_integration.vif import names
 
 INSTANCE_IFNAME_PREFIX = 'eth'
 
@@ -127,7 +127,7 @@ class VifDriver(abc.ABC):
 
 
 def vif_devname(vif):
-    return vif.get('devname') or names.tap(vif['id'])
+    return vif.get('devname') or devnames.tap_name(vif['id'])
 
 
 def vif_port_id(vif):

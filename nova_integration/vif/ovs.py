@@ -9,8 +9,8 @@ there so iptables can filter the instance's traffic (OVS ports bypass netfilter)
 
 from netmgr.agent.linux import bridge_lib
 from netmgr.agent.linux import ovs_lib
+from netmgr import devnames
 from nova_integration.vif import base
-from nova_integration.vif import names
 
 DEFAULT_BRIDGE = 'br-int'
 
@@ -63,8 +63,8 @@ class OvsHybridVifDriver(_OvsDriverBase):
     @staticmethod
     def device_names(vif):
         port_id = vif['id']
-        return (names.hybrid_bridge(port_id), names.hybrid_bridge_end(port_id),
-                names.hybrid_ovs_end(port_id))
+        return (devnames.hybrid_bridge_name(port_id), devnames.hybrid_bridge_end_name(port_id),
+                devnames.hybrid_ovs_end_name(port_id))
 
     def _plug(self, vif, instance):
         qbr, qvb, qvo = self.device_names(vif)

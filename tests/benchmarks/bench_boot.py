@@ -25,8 +25,8 @@ import subprocess
 import sys
 import time
 
-from netmgr.agent.dhcp import device as dhcp_device
 from netmgr.agent.linux import ip_lib
+from netmgr import devnames
 from tests.benchmarks import lab as bench_lab
 from tests.fixtures import agents
 from tests.fixtures import server as server_fixture
@@ -150,7 +150,7 @@ def run(stack, manager, dhcp, prefix, namespaces):
         api.remove('network', network_id)
     if dhcp:
         agents.wait_for(lambda: not any(
-            ip_lib.namespace_exists(dhcp_device.namespace(n)) for n in network_ids),
+            ip_lib.namespace_exists(devnames.dhcp_namespace(n)) for n in network_ids),
             timeout=30, message='qdhcp- namespace removed by the DHCP agent')
 
 

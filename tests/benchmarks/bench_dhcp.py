@@ -139,10 +139,6 @@ class _Driver:
     ovsdb = types.SimpleNamespace(
         bridge=lambda name: types.SimpleNamespace(port_names=lambda: []))
 
-    @staticmethod
-    def get_device_name(prefix, port_id):
-        return prefix + port_id[:11]
-
     def plug(self, *args, **kwargs):
         pass
 

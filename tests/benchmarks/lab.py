@@ -11,10 +11,10 @@ import pathlib
 import sys
 import tempfile
 
-from netmgr.agent.dhcp import device as dhcp_device
 from netmgr.agent.linux import executor as agent_executor
 from netmgr.agent.linux import ip_lib
 from netmgr.agent.linux import process
+from netmgr import devnames
 from tests.fixtures import agents
 from tests.fixtures import netlab as netlab_fixture
 from tests.fixtures import rabbit
@@ -87,4 +87,4 @@ def stop_dnsmasq(state_path):
                        else ()):
         process.ProcessManager(agent_executor.Executor(), network_id,
                                str(dhcp_dir / network_id / 'pid')).stop()
-        ip_lib.delete_namespace(dhcp_device.namespace(network_id), if_exists=True)
+        ip_lib.delete_namespace(devnames.dhcp_namespace(network_id), if_exists=True)

@@ -14,9 +14,9 @@ import sys
 import pytest
 
 from netmgr.agent.dhcp import device as dhcp_device
-from netmgr.agent.linux import interface
 from netmgr.agent.linux import ip_lib
 from netmgr.agent.linux import process
+from netmgr import devnames
 from tests.fixtures import dhcpv6_client
 from tests.fixtures import gateway
 from tests.fixtures.agents import AgentProcess, port_status, simulated_host, VLAN_RANGE
@@ -125,7 +125,7 @@ class DhcpHost:
             pid = self.dnsmasq_pid(network_id)
             if pid:
                 os.kill(pid, signal.SIGKILL)
-            ns = dhcp_device.namespace(network_id)
+            ns = devnames.dhcp_namespace(network_id)
             if ip_lib.namespace_exists(ns):
                 ip_lib.delete_namespace(ns)
 
@@ -186,7 +186,7 @@ def test_instances_get_their_port_address_and_gateway_from_dnsmasq(netlab, dhcp_
     host.start_agent()
     wait_for(lambda: host.syncs() >= 2, timeout=30, message='resync after restart')
     assert gateway.dnsmasq_processes(network['id']) == [pid]
-    assert ip_lib.list_namespaces().count(dhcp_device.namespace(network['id'])) == 1
+    assert ip_lib.list_namespaces().count(devnames.dhcp_namespace(network['id'])) == 1
     dhcp_port_now = host.dhcp_port(network['id'])
     assert isinstance(dhcp_port_now, dict) and dhcp_port_now['id'] == dhcp_port['id']
     assert [v.iface_id for v in host.int_br.vif_ports()].count(dhcp_port['id']) == 1
@@ -199,7 +199,7 @@ def test_instances_get_their_port_address_and_gateway_from_dnsmasq(netlab, dhcp_
     wait_for(lambda: not gateway.dnsmasq_processes(network['id']), timeout=15,
              message='dnsmasq stopped')
     wait_for(lambda: host.dhcp_port(network['id']) is None, message='DHCP port released')
-    wait_for(lambda: not ip_lib.namespace_exists(dhcp_device.namespace(network['id'])),
+    wait_for(lambda: not ip_lib.namespace_exists(devnames.dhcp_namespace(network['id'])),
              message='namespace removed')
     assert dhcp_port['id'] not in [v.iface_id for v in host.int_br.vif_ports()]
 
@@ -222,12 +222,11 @@ def test_overlapping_network_without_gateway_and_network_delete(netlab, dhcp_hos
 
     dhcp_port_b = host.dhcp_port(net_b['id'])
     pid_b = host.dnsmasq_pid(net_b['id'])
-    outer = interface.peer_name(interface.OVSInterfaceDriver.get_device_name(
-        dhcp_device.DEV_PREFIX, dhcp_port_b['id']))
+    outer = devnames.peer_name(devnames.tap_name(dhcp_port_b['id']))
     assert outer in host.int_br.port_names()
     api.remove('port', port_b['id'])
     api.remove('network', net_b['id'])
-    wait_for(lambda: not ip_lib.namespace_exists(dhcp_device.namespace(net_b['id'])),
+    wait_for(lambda: not ip_lib.namespace_exists(devnames.dhcp_namespace(net_b['id'])),
              message='namespace removed')
     assert gateway.dnsmasq_processes(net_b['id']) == []
     assert not os.path.exists('/proc/%d/cmdline' % pid_b) or not process.read_cmdline(pid_b)

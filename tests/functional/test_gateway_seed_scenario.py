@@ -17,9 +17,8 @@ import signal
 
 import pytest
 
-from netmgr.agent.dhcp import device as dhcp_device
-from netmgr.agent.l3 import router as l3_router
 from netmgr.agent.linux import ip_lib
+from netmgr import devnames
 from tests.fixtures import agents as agents_fixture
 from tests.fixtures import gateway
 from tests.fixtures import netlab as netlab_fixture
@@ -125,8 +124,8 @@ def test_instances_get_their_port_address_and_gateway_by_dhcp(world):
     assert all(len(gateway.dnsmasq_processes(n)) == 1 for n in served)
     assert gateway.dnsmasq_processes(world['ext']['id']) == []
     assert host.agent_namespaces() == sorted(
-        [dhcp_device.namespace(n) for n in served] +
-        [l3_router.namespace_name(world[r]['id']) for r in ('routerA', 'routerB')])
+        [devnames.dhcp_namespace(n) for n in served] +
+        [devnames.router_namespace(world[r]['id']) for r in ('routerA', 'routerB')])
 
 
 def test_router_joins_tenant_networks_without_nat(world):
@@ -155,7 +154,7 @@ def test_floating_ip_reaches_the_instance_until_disassociated(world):
 
     resp = a.put('/v2.0/floatingips/%s' % fip['id'], {'floatingip': {'port_id': None}})
     assert resp.status == 200, resp
-    namespace = l3_router.namespace_name(world['routerA']['id'])
+    namespace = devnames.router_namespace(world['routerA']['id'])
     wait_for(lambda: not any(address in r for r in gateway.iptables_rules(namespace)),
              message='floating IP rules removed')
     assert not lab.ping(outside, address)
@@ -215,7 +214,7 @@ def test_restarted_gateway_agents_adopt_what_is_there(world):
     host, lab = world['host'], world['host'].lab
     served = [world[n]['id'] for n in CIDRS]
     pids = {n: gateway.dnsmasq_processes(n) for n in served}
-    routers = [l3_router.namespace_name(world[r]['id']) for r in ('routerA', 'routerB')]
+    routers = [devnames.router_namespace(world[r]['id']) for r in ('routerA', 'routerB')]
     rules = {ns: gateway.iptables_rules(ns) for ns in routers}
     namespaces, ports = host.agent_namespaces(), host.agent_ports()
     assert all(len(p) == 1 for p in pids.values())
@@ -242,7 +241,7 @@ def test_a_floating_ip_removed_while_the_l3_agent_is_down_goes_at_its_start(worl
     host, lab, a, outside = world['host'], world['host'].lab, world['a'], world['outside']
     fip = world['fip']
     address = fip['floating_ip_address']
-    namespace = l3_router.namespace_name(world['routerA']['id'])
+    namespace = devnames.router_namespace(world['routerA']['id'])
     assert lab.ping_within(outside, address)
     assert address in gateway.conntrack(namespace)
     assert gateway.stop_agents([host.l3_agent]) == [0]
@@ -271,7 +270,7 @@ def test_deleting_everything_through_the_api_leaves_nothing(world):
         host.unplug(world[vm])
         api.remove('port', world[vm].port['id'])
     # routerA's gateway first, as a tenant unsets it: its qg- device and OVS port go.
-    namespace_a = l3_router.namespace_name(world['routerA']['id'])
+    namespace_a = devnames.router_namespace(world['routerA']['id'])
     [gw_port] = admin.list('ports', {'device_id': world['routerA']['id'],
                                      'device_owner': 'network:router_gateway'})
     assert 'og-' + gw_port['id'][:11] in agent_ports

@@ -17,9 +17,9 @@ import signal
 
 import pytest
 
-from netmgr.agent.dhcp import device as dhcp_device
 from netmgr.agent.linux import ip_lib
 from netmgr.agent.linux import process
+from netmgr import devnames
 from tests.fixtures.agents import AgentProcess, simulated_host, wait_for
 from tests.fixtures.compute import Compute, inner_addresses, ping
 
@@ -86,7 +86,7 @@ class Host:
             pid = self.dnsmasq_pid(network_id)
             if pid:
                 os.kill(pid, signal.SIGKILL)
-            ip_lib.delete_namespace(dhcp_device.namespace(network_id), if_exists=True)
+            ip_lib.delete_namespace(devnames.dhcp_namespace(network_id), if_exists=True)
 
 
 @pytest.fixture
@@ -133,7 +133,7 @@ def _assert_leased(api, host, compute, name, vif, prefixlen):
 
 def _delete_network(api, host, network_id):
     api.remove('network', network_id)
-    wait_for(lambda: not ip_lib.namespace_exists(dhcp_device.namespace(network_id)),
+    wait_for(lambda: not ip_lib.namespace_exists(devnames.dhcp_namespace(network_id)),
              timeout=20, message='qdhcp- namespace removed')
     assert host.dnsmasq_pid(network_id) is None
 

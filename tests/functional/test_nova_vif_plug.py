@@ -11,10 +11,10 @@ import pytest
 
 from netmgr.agent.linux import bridge_lib
 from netmgr.agent.linux import ip_lib
+from netmgr import devnames
 from netmgr import exceptions
 from nova_integration.vif import base
 from nova_integration.vif import linuxbridge
-from nova_integration.vif import names
 from nova_integration.vif import ovs
 from nova_integration.vif import registry
 from tests.fixtures import netlab
@@ -34,7 +34,7 @@ class Lab:
         self.vif_ids.append(vif_id)
         return {'id': vif_id, 'address': 'fa:16:3e:%s:%02x' % (
                     ':'.join(self.run[i:i + 2] for i in (0, 2)), len(self.vif_ids)),
-                'type': vif_type, 'devname': names.tap(vif_id),
+                'type': vif_type, 'devname': devnames.tap_name(vif_id),
                 'ovs_interfaceid': vif_id if vif_type == 'ovs' else None,
                 'details': {'ovs_hybrid_plug': hybrid, 'port_filter': hybrid},
                 'network': {'id': net_id or str(uuid.uuid4()), 'bridge': bridge,
@@ -45,8 +45,9 @@ class Lab:
 
     def device_names(self):
         return [n for vif_id in self.vif_ids for n in (
-            names.tap(vif_id), names.hybrid_bridge(vif_id), names.hybrid_bridge_end(vif_id),
-            names.hybrid_ovs_end(vif_id))] + self.linux_bridges
+            devnames.tap_name(vif_id), devnames.hybrid_bridge_name(vif_id),
+            devnames.hybrid_bridge_end_name(vif_id), devnames.hybrid_ovs_end_name(vif_id))
+        ] + self.linux_bridges
 
     def leftovers(self):
         present = set(ip_lib.list_devices())
@@ -131,23 +132,25 @@ def test_hybrid_ovs_plug_ping_replug_unplug(vlab):
     driver = registry.driver_for(vif, executor=vlab.lab.executor, ovsdb=vlab.lab.ovsdb)
     assert isinstance(driver, ovs.OvsHybridVifDriver)
     bridge, vifs, instances = _plug_pair(vlab, True, driver)
-    qvos = [names.hybrid_ovs_end(v['id']) for v in vifs]
+    qvos = [devnames.hybrid_ovs_end_name(v['id']) for v in vifs]
     assert sorted(bridge.port_names()) == sorted(qvos)
     assert _external_ids(vlab.lab, qvos[1]) == {
         'iface-id': vifs[1]['id'], 'attached-mac': vifs[1]['address'],
         'vm-uuid': instances[1].uuid, 'iface-status': 'active'}
     for vif in vifs:
-        qbr = bridge_lib.LinuxBridge(names.hybrid_bridge(vif['id']))
+        qbr = bridge_lib.LinuxBridge(devnames.hybrid_bridge_name(vif['id']))
         assert qbr.exists()
-        assert qbr.interfaces() == sorted([vif['devname'], names.hybrid_bridge_end(vif['id'])])
+        assert qbr.interfaces() == sorted([vif['devname'],
+                                           devnames.hybrid_bridge_end_name(vif['id'])])
     assert _inside(vifs[1], instances[1]).link()['address'] == vifs[1]['address']
 
     _address_and_tag(vlab, bridge, vifs, instances, qvos)
     assert vlab.lab.ping_within(instances[1].namespace, '10.7.0.1')
 
     driver.plug(vifs[1], instances[1])
-    assert bridge_lib.LinuxBridge(names.hybrid_bridge(vifs[1]['id'])).interfaces() == sorted(
-        [vifs[1]['devname'], names.hybrid_bridge_end(vifs[1]['id'])])
+    qbr = bridge_lib.LinuxBridge(devnames.hybrid_bridge_name(vifs[1]['id']))
+    assert qbr.interfaces() == sorted(
+        [vifs[1]['devname'], devnames.hybrid_bridge_end_name(vifs[1]['id'])])
     assert bridge.get_port_tag(qvos[1]) == TAG
     assert vlab.lab.ping_within(instances[1].namespace, '10.7.0.1')
 
@@ -164,10 +167,10 @@ def test_hybrid_without_namespace_prepares_the_host_side_only(vlab):
     driver = ovs.OvsHybridVifDriver(executor=vlab.lab.executor, ovsdb=vlab.lab.ovsdb)
     instance = base.Instance(uuid=str(uuid.uuid4()))
     driver.plug(vif, instance)
-    qbr = names.hybrid_bridge(vif['id'])
-    assert bridge_lib.LinuxBridge(qbr).interfaces() == [names.hybrid_bridge_end(vif['id'])]
+    qbr = devnames.hybrid_bridge_name(vif['id'])
+    assert bridge_lib.LinuxBridge(qbr).interfaces() == [devnames.hybrid_bridge_end_name(vif['id'])]
     assert not ip_lib.device_exists(vif['devname'])     # libvirt makes the tap
-    assert ip_lib.IPDevice(names.hybrid_ovs_end(vif['id'])).link()['mtu'] == 1400
+    assert ip_lib.IPDevice(devnames.hybrid_ovs_end_name(vif['id'])).link()['mtu'] == 1400
     driver.unplug(vif, instance)
     assert vlab.leftovers() == []
 

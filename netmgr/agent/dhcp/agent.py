@@ -22,6 +22,7 @@ from netmgr.agent.linux import ip_lib
 from netmgr.agent.linux import process
 from netmgr import constants as const
 from netmgr import context as nm_context
+from netmgr import devnames
 
 LOG = logging.getLogger(__name__)
 
@@ -140,11 +141,12 @@ class DhcpAgent:
     def remove_stale(self, active):
         """After a start: networks with files or a namespace of ours that are not served."""
         recorded = set(os.listdir(self.dhcp_dir)) if os.path.isdir(self.dhcp_dir) else set()
-        namespaced = {dhcp_device.network_of_namespace(ns) for ns in ip_lib.list_namespaces()}
+        namespaced = {devnames.network_of_dhcp_namespace(ns)
+                      for ns in ip_lib.list_namespaces()}
         namespaced.discard(None)
         for network_id in sorted((recorded | namespaced) - active):
             if network_id in recorded or self.devices.owns_namespace(
-                    dhcp_device.namespace(network_id)):
+                    devnames.dhcp_namespace(network_id)):
                 LOG.info('removing stale DHCP of network %s', network_id)
                 self.disable_network(network_id)
 
@@ -157,7 +159,7 @@ class DhcpAgent:
             log_file = os.path.join(opts['log_dir'], '%s.log' % network_id)
         return dnsmasq.Dnsmasq(self.executor, network_id,
                                os.path.join(self.dhcp_dir, network_id),
-                               dhcp_device.namespace(network_id),
+                               devnames.dhcp_namespace(network_id),
                                binary=opts.get('binary', 'dnsmasq'),
                                lease_duration=opts.get('lease_duration', 86400),
                                domain=opts.get('domain'),
@@ -199,7 +201,7 @@ class DhcpAgent:
     def drop_network(self, network_id):
         """Stop serving a network; one never set up here is only forgotten."""
         if (network_id in self.interfaces or
-                ip_lib.namespace_exists(dhcp_device.namespace(network_id)) or
+                ip_lib.namespace_exists(devnames.dhcp_namespace(network_id)) or
                 os.path.isdir(os.path.join(self.dhcp_dir, network_id))):
             self.disable_network(network_id)
         else:
@@ -240,7 +242,7 @@ class DhcpAgent:
             refresh.discard(payload['network_id'])
             hosts_dirty.pop(payload['network_id'], None)
             if payload['network_id'] in self.cache.ids() or ip_lib.namespace_exists(
-                    dhcp_device.namespace(payload['network_id'])):
+                    devnames.dhcp_namespace(payload['network_id'])):
                 self.disable_network(payload['network_id'], release=False)
         elif event in SUBNET_EVENTS:
             refresh.add(payload['subnet']['network_id'] if 'subnet' in payload

@@ -9,20 +9,10 @@ import ipaddress
 import logging
 import uuid
 
-from netmgr.agent.linux import interface
 from netmgr.agent.linux import ip_lib
+from netmgr import devnames
 
 LOG = logging.getLogger(__name__)
-NS_PREFIX = 'qdhcp-'
-DEV_PREFIX = 'tap'
-
-
-def namespace(network_id):
-    return NS_PREFIX + network_id
-
-
-def network_of_namespace(name):
-    return name[len(NS_PREFIX):] if name.startswith(NS_PREFIX) else None
 
 
 def device_id(host, network_id):
@@ -56,8 +46,8 @@ class DeviceManager:
         port = self.plugin_rpc.get_dhcp_port(self.context, model.id, self.device_id(model.id))
         if port is None:
             return None, None
-        name = self.driver.get_device_name(DEV_PREFIX, port['id'])
-        ns = namespace(model.id)
+        name = devnames.tap_name(port['id'])
+        ns = devnames.dhcp_namespace(model.id)
         self.driver.plug(model.id, port['id'], name, port['mac_address'], ns,
                          mtu=model.network.get('mtu'))
         self.driver.init_l3(name, port_cidrs(port, model.subnets), ns)
@@ -65,7 +55,7 @@ class DeviceManager:
 
     def destroy(self, network_id, release=True):
         """Unplug every device of the namespace, remove it, and give the port back."""
-        ns = namespace(network_id)
+        ns = devnames.dhcp_namespace(network_id)
         self.unplug_namespace(ns)
         if release:
             self.plugin_rpc.release_dhcp_port(self.context, network_id,
@@ -83,5 +73,5 @@ class DeviceManager:
         if not ip_lib.namespace_exists(ns):
             return False
         ours = set(self.driver.ovsdb.bridge(self.driver.integration_bridge).port_names())
-        return any(interface.peer_name(link['name']) in ours
+        return any(devnames.peer_name(link['name']) in ours
                    for link in ip_lib.list_links(ns) if link['kind'] == 'veth')

@@ -1,4 +1,6 @@
-"""Server -> agent notifications (fanout on TOPIC_L2_AGENT), handed to the agent's queues."""
+"""Server -> agent notifications (fanout on TOPIC_L2_AGENT), handed to the agent's queues.
+
+Both L2 agents take every input below; one that has no use for an input ignores it."""
 
 import oslo_messaging
 
@@ -25,17 +27,10 @@ class L2NotifyEndpoint:
         self.agent.network_deleted(network_id)
 
     def tunnel_update(self, context, tunnel_ip, tunnel_type, host=None, **kwargs):
-        tunnel_added = getattr(self.agent, 'tunnel_added', None)
-        if tunnel_added is not None:        # agents that carry tunnels
-            tunnel_added(tunnel_ip, tunnel_type, host)
+        self.agent.tunnel_added(tunnel_ip, tunnel_type, host)
 
     def security_groups_rule_updated(self, context, security_groups, **kwargs):
-        self._security_groups_changed(security_groups)
+        self.agent.security_groups_changed(security_groups)
 
     def security_groups_member_updated(self, context, security_groups, **kwargs):
-        self._security_groups_changed(security_groups)
-
-    def _security_groups_changed(self, security_groups):
-        changed = getattr(self.agent, 'security_groups_changed', None)
-        if changed is not None:        # agents that filter their ports
-            changed(security_groups)
+        self.agent.security_groups_changed(security_groups)

@@ -14,10 +14,12 @@ import logging
 import threading
 import time
 
+from netmgr.agent.common import loop as agent_loop
 from netmgr.agent.l3 import router as router_mod
 from netmgr.agent.linux import ip_lib
 from netmgr import constants as const
 from netmgr import context as nm_context
+from netmgr import devnames
 
 LOG = logging.getLogger(__name__)
 BINARY = 'netmgr-l3-agent'
@@ -33,19 +35,17 @@ class L3Agent:
         self.external_bridge = external_bridge or ''
         self.arp_count = arp_count
         self.periodic_interval = periodic_interval
-        self.resync_interval = resync_interval
         self.context = nm_context.admin_context()
         self.routers = {}           # router id -> router_mod.Router
         self._reported = {}         # router id -> floating IP statuses last reported
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
+        self.loop = agent_loop.AgentLoop(self._pass, self._until_periodic, resync_interval,
+                                         name='router processing')
         self._updated = set()
         self._deleted = set()
         self._fullsync = True
         self._last_full = 0.0
         self._synced_once = False   # empty qrouter- namespaces are ours only at start
-        self.backoff = 0.0
         self._counts = (0, 0, 0)    # routers, floating IPs, interfaces
 
     # ---- inputs (any thread) -------------------------------------------------------------
@@ -53,43 +53,36 @@ class L3Agent:
     def routers_updated(self, router_ids):
         with self._lock:
             self._updated.update(router_ids)
-        self._wake.set()
+        self.loop.wake()
 
     def router_deleted(self, router_id):
         with self._lock:
             self._deleted.add(router_id)
             self._updated.discard(router_id)
-        self._wake.set()
+        self.loop.wake()
 
     def fullsync(self):
         with self._lock:
             self._fullsync = True
-        self._wake.set()
+        self.loop.wake()
 
     # ---- the loop ------------------------------------------------------------------------
 
     def stop(self):
-        self._stop.set()
-        self._wake.set()
+        self.loop.stop()
 
     def run(self):
-        while not self._stop.is_set():
-            if not self.backoff:
-                self._wake.wait(self._until_periodic())
-            if self._stop.is_set():
-                break
-            self._wake.clear()
-            if time.monotonic() - self._last_full >= self.periodic_interval:
-                self._fullsync = True
-            try:
-                self.process_once()
-                self.backoff = 0.0
-            except Exception as exc:    # RPC timeouts, broker away, a command that failed
-                self.backoff = min(self.resync_interval, max(0.5, self.backoff * 2))
-                LOG.warning('router processing failed (%s); full resync in %.1fs', exc,
-                            self.backoff, exc_info=LOG.isEnabledFor(logging.DEBUG))
-                self.fullsync()
-                self._stop.wait(self.backoff)
+        self.loop.run()
+
+    def _pass(self):
+        """Full when due or after a failure, else what was queued."""
+        if time.monotonic() - self._last_full >= self.periodic_interval:
+            self._fullsync = True
+        try:
+            self.process_once()
+        except Exception:
+            self.fullsync()
+            raise
 
     def _until_periodic(self):
         return max(0.05, self.periodic_interval - (time.monotonic() - self._last_full))
@@ -130,7 +123,7 @@ class L3Agent:
         for router_id in sorted(set(self.routers) - wanted):
             self._remove(router_id)
         for namespace in ip_lib.list_namespaces():
-            router_id = router_mod.router_id_of(namespace)
+            router_id = devnames.router_of_namespace(namespace)
             if router_id and router_id not in wanted and router_id not in self.routers and \
                     not router_mod.plugged_elsewhere(namespace, self.driver,
                                                      self.external_bridge,
@@ -179,7 +172,7 @@ class L3Agent:
             ri.delete()
             LOG.info('router %s removed', router_id)
             return
-        namespace = router_mod.namespace_name(router_id)
+        namespace = devnames.router_namespace(router_id)
         if ip_lib.namespace_exists(namespace) and not router_mod.plugged_elsewhere(
                 namespace, self.driver, self.external_bridge):
             router_mod.remove_namespace(namespace, self.driver, self.external_bridge)

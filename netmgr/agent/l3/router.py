@@ -11,27 +11,17 @@ import logging
 import threading
 
 from netmgr.agent.l3 import nat
-from netmgr.agent.linux import interface
 from netmgr.agent.linux import iptables_manager
 from netmgr.agent.linux import ip_lib
+from netmgr import devnames
 from netmgr import exceptions
 
 LOG = logging.getLogger(__name__)
 
-NS_PREFIX = 'qrouter-'
-INTERNAL_PREFIX = 'qr-'
-GATEWAY_PREFIX = 'qg-'
+ROUTER_DEVICES = (devnames.ROUTER_INTERFACE, devnames.ROUTER_GATEWAY)
 BINARY_NAME = 'netmgr-l3-agent'
 FIP_ACTIVE = 'ACTIVE'
 FIP_ERROR = 'ERROR'
-
-
-def namespace_name(router_id):
-    return NS_PREFIX + router_id
-
-
-def router_id_of(namespace):
-    return namespace[len(NS_PREFIX):] if namespace.startswith(NS_PREFIX) else None
 
 
 def port_cidrs(port):
@@ -58,7 +48,7 @@ def _snat_ip(port):
 class Router:
     def __init__(self, router_id, driver, executor, external_bridge='', arp_count=0):
         self.router_id = router_id
-        self.namespace = namespace_name(router_id)
+        self.namespace = devnames.router_namespace(router_id)
         self.driver = driver
         self.executor = executor
         self.external_bridge = external_bridge or None
@@ -91,23 +81,23 @@ class Router:
         self._ensure_namespace()
         wanted = {}                 # device name -> (port, bridge)
         for port in router.get('_interfaces') or ():
-            name = self.driver.get_device_name(INTERNAL_PREFIX, port['id'])
+            name = devnames.router_interface_name(port['id'])
             wanted[name] = (port, None)
         gw_port = router.get('gw_port')
         gw_device = None
         if gw_port:
-            gw_device = self.driver.get_device_name(GATEWAY_PREFIX, gw_port['id'])
+            gw_device = devnames.router_gateway_name(gw_port['id'])
             wanted[gw_device] = (gw_port, self.external_bridge)
         fips = {f['floating_ip_address']: f['fixed_ip_address']
                 for f in router.get('_floatingips') or () if f.get('fixed_ip_address')}
         # One netlink dump for the devices and addresses (each costs ~10 ms in a namespace).
         addresses = ip_lib.device_addresses(self.namespace, 4)
         present = {name for name in addresses
-                   if name.startswith((INTERNAL_PREFIX, GATEWAY_PREFIX))}
+                   if name.startswith(ROUTER_DEVICES)}
         # Floating IPs on any gateway device now, whoever put them there (an earlier run of
         # the agent included): those not kept below lose their connections too.
         fips_before = {cidr.split('/')[0] for name in present
-                       if name.startswith(GATEWAY_PREFIX)
+                       if name.startswith(devnames.ROUTER_GATEWAY)
                        for cidr in addresses[name] if cidr.endswith('/32')}
         for name in sorted(present - set(wanted)):
             self._unplug(name)
@@ -158,7 +148,7 @@ class Router:
         return True
 
     def _unplug(self, name):
-        bridge = self.external_bridge if name.startswith(GATEWAY_PREFIX) else None
+        bridge = self.external_bridge if name.startswith(devnames.ROUTER_GATEWAY) else None
         self.driver.unplug(name, namespace=self.namespace, bridge=bridge)
         self.devices.pop(name, None)
         if self.default_route and self.default_route[1] == name:
@@ -239,9 +229,9 @@ def remove_namespace(namespace, driver, external_bridge=None):
     if not ip_lib.namespace_exists(namespace):
         return
     for name in ip_lib.list_devices(namespace):
-        if name.startswith(INTERNAL_PREFIX):
+        if name.startswith(devnames.ROUTER_INTERFACE):
             driver.unplug(name, namespace=namespace)
-        elif name.startswith(GATEWAY_PREFIX):
+        elif name.startswith(devnames.ROUTER_GATEWAY):
             driver.unplug(name, namespace=namespace, bridge=external_bridge or None)
     ip_lib.delete_namespace(namespace)
     LOG.info('namespace %s removed', namespace)
@@ -254,11 +244,11 @@ def plugged_elsewhere(namespace, driver, external_bridge=None, empty_is_mine=Tru
     this agent's only when ``empty_is_mine`` (at start, to remove what an earlier run left)."""
     mine = {driver.integration_bridge, external_bridge or driver.integration_bridge}
     devices = [name for name in ip_lib.list_devices(namespace)
-               if name.startswith((INTERNAL_PREFIX, GATEWAY_PREFIX))]
+               if name.startswith(ROUTER_DEVICES)]
     if not devices:
         return not empty_is_mine
     for name in devices:
-        bridge = driver.ovsdb.interface_bridge(interface.peer_name(name))
+        bridge = driver.ovsdb.interface_bridge(devnames.peer_name(name))
         if bridge is not None and bridge not in mine:
             return True
     return False

@@ -73,6 +73,9 @@ class LinuxBridge:
 
 # ---- VXLAN devices and their forwarding entries ----------------------------------------------
 
+VXLAN_KIND = 'vxlan'        # the kernel's link kind
+
+
 def add_vxlan(name, vni, local_ip, port=4789, namespace=None):
     """A VXLAN device for ``vni`` from ``local_ip`` without multicast group: it floods to the
     destinations of its all-zero fdb entries (see ``add_flood_entry``) and learns the rest.
@@ -80,7 +83,7 @@ def add_vxlan(name, vni, local_ip, port=4789, namespace=None):
     if ip_lib.IPDevice(name, namespace).exists():
         return ip_lib.IPDevice(name, namespace)
     with ip_lib._iproute(namespace) as ipr, ip_lib._netlink('vxlan add %s id %s' % (name, vni)):
-        ipr.link('add', ifname=name, kind='vxlan', vxlan_id=int(vni), vxlan_local=local_ip,
+        ipr.link('add', ifname=name, kind=VXLAN_KIND, vxlan_id=int(vni), vxlan_local=local_ip,
                  vxlan_port=int(port), vxlan_learning=1)
     return ip_lib.IPDevice(name, namespace)
 

@@ -9,14 +9,7 @@ iface-status), so the L2 agent tags it and reports the port up exactly like an i
 import ipaddress
 
 from netmgr.agent.linux import ip_lib
-
-DEVICE_NAME_LEN = 15
-
-
-def peer_name(device_name):
-    """The host-side end of ``device_name``: same name with its first letter changed, so
-    it stays within 15 characters and maps one to one ('tap1..' -> 'oap1..')."""
-    return ('p' if device_name.startswith('o') else 'o') + device_name[1:DEVICE_NAME_LEN]
+from netmgr import devnames
 
 
 def _is_link_local(cidr):
@@ -30,14 +23,10 @@ class OVSInterfaceDriver:
         self.integration_bridge = integration_bridge
         self.datapath_type = datapath_type
 
-    @staticmethod
-    def get_device_name(prefix, port_id):
-        return prefix + port_id[:11]
-
     def plug(self, network_id, port_id, device_name, mac_address, namespace, bridge=None,
              mtu=None):
         """Make (or repair) the pair and its OVS port; idempotent."""
-        outer_name = peer_name(device_name)
+        outer_name = devnames.peer_name(device_name)
         ip_lib.create_namespace(namespace)
         inner = ip_lib.IPDevice(device_name, namespace)
         outer = ip_lib.IPDevice(outer_name)
@@ -63,7 +52,7 @@ class OVSInterfaceDriver:
 
     def unplug(self, device_name, namespace, bridge=None):
         """Remove the OVS port and both ends; nothing there is fine."""
-        outer_name = peer_name(device_name)
+        outer_name = devnames.peer_name(device_name)
         if bridge:
             self.ovsdb.bridge(bridge).delete_port(outer_name)
         else:

@@ -8,6 +8,7 @@ from netmgr.api.definitions import portbindings as pb
 from netmgr import constants as const
 from netmgr import context as nm_context
 from netmgr.db.models import agents
+from netmgr import devnames
 from netmgr.db import api as db_api
 from netmgr.db.models import core
 from netmgr.db.queries import listing
@@ -16,7 +17,7 @@ from netmgr.services import rows
 PORTS = core.Port.__table__
 BINDINGS = agents.PortBinding.__table__
 # Length of the port id part of a Linux bridge tap name.
-TAP_ID_LEN = 11
+TAP_ID_LEN = devnames.ID_PREFIX_LEN
 # Port attributes an agent gets, beside the segment.
 DETAIL_KEYS = ('mac_address', 'admin_state_up', 'network_id', 'fixed_ips', 'device_owner',
                'device_id', 'port_security_enabled', 'security_groups',

@@ -19,9 +19,11 @@ import ipaddress
 import logging
 import threading
 
+from netmgr.agent.common import loop as agent_loop
 from netmgr.agent.l2.linuxbridge import bridges as lb_bridges
 from netmgr import constants as const
 from netmgr import context as nm_context
+from netmgr import devnames
 
 LOG = logging.getLogger(__name__)
 MAX_BACKOFF = 10.0
@@ -33,10 +35,6 @@ class Tap:
     network_id: str = None      # None: not on any bridge
 
 
-def tap_name(port_id):
-    return lb_bridges.TAP_PREFIX + port_id[:lb_bridges.ID_LEN]
-
-
 class LinuxBridgeAgent:
     def __init__(self, host, bridges, plugin_rpc, polling_interval=2.0, configurations=None,
                  firewall=None):
@@ -44,7 +42,6 @@ class LinuxBridgeAgent:
         self.agent_id = 'lb-agent-%s' % host
         self.bridges = bridges
         self.plugin_rpc = plugin_rpc
-        self.polling_interval = polling_interval
         self.configurations = configurations or {}
         self.context = nm_context.admin_context()
         self.taps = {}              # tap name -> Tap, for every tap seen and processed
@@ -52,40 +49,39 @@ class LinuxBridgeAgent:
         self._unsupported = set()   # networks whose "cannot carry" was logged
         self._lock = threading.Lock()
         self._pending = set()       # taps to process again (port notifications)
-        self._wake = threading.Event()
-        self._stop = threading.Event()
+        self.loop = agent_loop.AgentLoop(self.process_once, lambda: polling_interval,
+                                         MAX_BACKOFF, name='tap processing')
         self._resync = True
         self._tunnel_ips = set()    # other hosts' tunnel IPs, announced to this agent
         self._tunnels_changed = False
         self.firewall = firewall    # None: ports are not filtered
         self.filtered = {}          # tap -> details, of the wired taps
         self._firewall_changed = True
-        self.backoff = 0.0
 
     # ---- inputs (any thread) ---------------------------------------------------------------
 
     def port_updated(self, port_id):
         with self._lock:
-            self._pending.add(tap_name(port_id))
+            self._pending.add(devnames.tap_name(port_id))
             # a port anywhere may have joined or left a group our ports' rules name
             self._firewall_changed = True
-        self._wake.set()
+        self.loop.wake()
 
     port_deleted = port_updated
 
     def device_changed(self, name):
         """A link event (any thread): a tap appeared, changed or went."""
-        if name and name.startswith(lb_bridges.TAP_PREFIX):
-            self._wake.set()
+        if name and devnames.is_tap(name):
+            self.loop.wake()
 
     def network_deleted(self, network_id):
         with self._lock:
             self._pending.update(t for t, s in self.taps.items() if s.network_id == network_id)
-        self._wake.set()
+        self.loop.wake()
 
     def tunnel_added(self, tunnel_ip, tunnel_type, host=None):
         """Another host announced its tunnel endpoint (any thread)."""
-        if tunnel_type != lb_bridges.VXLAN or not self.bridges.local_ip:
+        if tunnel_type != const.TYPE_VXLAN or not self.bridges.local_ip:
             return
         try:
             tunnel_ip = str(ipaddress.ip_address(tunnel_ip))
@@ -96,13 +92,13 @@ class LinuxBridgeAgent:
             if tunnel_ip not in self._tunnel_ips:
                 self._tunnel_ips.add(tunnel_ip)
                 self._tunnels_changed = True
-        self._wake.set()
+        self.loop.wake()
 
     def security_groups_changed(self, group_ids):
         """Rules or members of security groups changed (any thread)."""
         with self._lock:
             self._firewall_changed = True
-        self._wake.set()
+        self.loop.wake()
 
     def device_count(self):
         return sum(1 for tap in self.taps.values() if tap.network_id)
@@ -110,21 +106,11 @@ class LinuxBridgeAgent:
     # ---- the loop ------------------------------------------------------------------------
 
     def stop(self):
-        self._stop.set()
-        self._wake.set()
+        self.loop.stop()
 
     def run(self):
-        while not self._stop.is_set():
-            try:
-                self.process_once()
-                self.backoff = 0.0
-            except Exception as exc:    # RPC timeouts, broker away, netlink refusals
-                self.backoff = min(MAX_BACKOFF, max(0.5, self.backoff * 2))
-                LOG.warning('tap processing failed (%s); retrying in %.1fs', exc, self.backoff)
-                self._stop.wait(self.backoff)
-                continue
-            self._wake.wait(self.polling_interval)
-            self._wake.clear()
+        self.loop.wake()        # the first pass at once
+        self.loop.run()
 
     def process_once(self):
         present = self.bridges.taps()
@@ -147,7 +133,7 @@ class LinuxBridgeAgent:
         if resync:
             self._sync_tunnels()
             active = self.plugin_rpc.get_ports_on_host(self.context, self.host)
-            self._down |= {p for p in active if tap_name(p) not in present}
+            self._down |= {p for p in active if devnames.tap_name(p) not in present}
         with self._lock:
             tunnels_changed, self._tunnels_changed = self._tunnels_changed, False
             tunnel_ips = set(self._tunnel_ips)
@@ -161,7 +147,7 @@ class LinuxBridgeAgent:
         todo = sorted((present - set(self.taps)) | (pending & present))
         if todo:
             details = self.plugin_rpc.get_devices_details_list(
-                self.context, [t[len(lb_bridges.TAP_PREFIX):] for t in todo], self.agent_id,
+                self.context, [devnames.port_id_prefix(t) for t in todo], self.agent_id,
                 self.host)
             for name, entry in zip(todo, details):
                 self._wire(name, entry, touched)
@@ -171,7 +157,7 @@ class LinuxBridgeAgent:
         if resync:
             # bridges left empty while the agent was away
             for bridge, members in sorted(self.bridges.network_bridges().items()):
-                if not any(m.startswith(lb_bridges.TAP_PREFIX) for m in members):
+                if not any(devnames.is_tap(m) for m in members):
                     self.bridges.remove_if_unused(bridge)
             self._resync = False
         self._report()
@@ -199,7 +185,7 @@ class LinuxBridgeAgent:
         if not self.bridges.local_ip:
             return
         answer = self.plugin_rpc.tunnel_sync(self.context, self.bridges.local_ip,
-                                             lb_bridges.VXLAN, self.host)
+                                             const.TYPE_VXLAN, self.host)
         with self._lock:
             self._tunnel_ips |= {t['ip_address'] for t in answer.get('tunnels', ())}
             self._tunnels_changed = True
@@ -209,7 +195,7 @@ class LinuxBridgeAgent:
             self._down.add(tap.port_id)
             self._up.discard(tap.port_id)
         if tap.network_id:
-            touched.add(lb_bridges.bridge_name(tap.network_id))
+            touched.add(devnames.network_bridge_name(tap.network_id))
 
     def _wire(self, name, entry, touched):
         old = self.taps.get(name) or Tap()
@@ -217,7 +203,7 @@ class LinuxBridgeAgent:
         if old.network_id and old.network_id != network_id or (
                 old.network_id and not entry.get('admin_state_up')):
             self.bridges.unplug(name, old.network_id)
-            touched.add(lb_bridges.bridge_name(old.network_id))
+            touched.add(devnames.network_bridge_name(old.network_id))
         if not port_id or 'network_type' not in entry:
             if old.port_id:
                 self._down.add(old.port_id)

@@ -11,24 +11,11 @@ import logging
 
 from netmgr.agent.linux import bridge_lib
 from netmgr.agent.linux import ip_lib
+from netmgr import constants as const
+from netmgr import devnames
 from netmgr import exceptions
 
 LOG = logging.getLogger(__name__)
-
-BRIDGE_PREFIX = 'brq'
-TAP_PREFIX = 'tap'
-VXLAN_PREFIX = 'vxlan-'
-ID_LEN = 11         # interface names hold 15 characters: prefix + start of the id
-
-FLAT, VLAN, VXLAN, LOCAL = 'flat', 'vlan', 'vxlan', 'local'
-
-
-def bridge_name(network_id):
-    return BRIDGE_PREFIX + network_id[:ID_LEN]
-
-
-def vxlan_name(vni):
-    return '%s%d' % (VXLAN_PREFIX, int(vni))
 
 
 class UnsupportedSegment(exceptions.AgentError):
@@ -58,30 +45,30 @@ class BridgeManager:
     def taps(self):
         """Names of the instance taps present now."""
         return {name for name in ip_lib.list_devices(self.namespace)
-                if name.startswith(TAP_PREFIX)}
+                if devnames.is_tap(name)}
 
     def network_bridges(self):
         """{bridge name: [member names]} of the brq bridges present now."""
         return {link['name']: self._bridge(link['name']).interfaces()
                 for link in ip_lib.list_links(self.namespace)
-                if link['kind'] == 'bridge' and link['name'].startswith(BRIDGE_PREFIX)}
+                if link['kind'] == 'bridge' and link['name'].startswith(devnames.NETWORK_BRIDGE)}
 
     # ---- wiring ------------------------------------------------------------------------------
 
     def check_segment(self, network_id, segment):
         """Raise UnsupportedSegment if this host cannot carry ``segment``."""
         network_type = segment.get('network_type')
-        if network_type == FLAT:
+        if network_type == const.TYPE_FLAT:
             if segment.get('physical_network') not in self.interface_mappings:
                 raise UnsupportedSegment(
                     network_id=network_id,
                     reason='physical network %s has no interface on this host'
                            % segment.get('physical_network'))
-        elif network_type == VXLAN:
+        elif network_type == const.TYPE_VXLAN:
             if not self.local_ip:
                 raise UnsupportedSegment(network_id=network_id,
                                          reason='vxlan needs [VXLAN] local_ip')
-        elif network_type != LOCAL:
+        elif network_type != const.TYPE_LOCAL:
             raise UnsupportedSegment(network_id=network_id,
                                      reason='network type %s is not supported by this agent'
                                             % network_type)
@@ -89,12 +76,12 @@ class BridgeManager:
     def plug(self, tap, network_id, segment):
         """The network's bridge and segment device, with ``tap`` enslaved and up."""
         self.check_segment(network_id, segment)
-        if segment['network_type'] == FLAT:
+        if segment['network_type'] == const.TYPE_FLAT:
             interface = self.interface_mappings[segment['physical_network']]
             if not ip_lib.device_exists(interface, self.namespace):
                 raise UnsupportedSegment(network_id=network_id,
                                          reason='interface %s is missing' % interface)
-        bridge = self._bridge(bridge_name(network_id)).create()
+        bridge = self._bridge(devnames.network_bridge_name(network_id)).create()
         uplink = self._uplink(segment)
         if uplink is not None:
             bridge.add_interface(uplink)
@@ -104,26 +91,26 @@ class BridgeManager:
 
     def unplug(self, tap, network_id):
         """Release ``tap`` (still present) from the network's bridge."""
-        self._bridge(bridge_name(network_id)).delete_interface(tap)
+        self._bridge(devnames.network_bridge_name(network_id)).delete_interface(tap)
 
     def remove_if_unused(self, bridge):
         """Remove ``bridge`` and its VXLAN device when no tap is on it; True if removed."""
         bridge = self._bridge(bridge)
         members = bridge.interfaces()
-        if any(m.startswith(TAP_PREFIX) for m in members):
+        if any(devnames.is_tap(m) for m in members):
             return False
         bridge.delete()
         for member in members:
-            if member.startswith(VXLAN_PREFIX):
+            if member.startswith(devnames.VXLAN):
                 ip_lib.IPDevice(member, self.namespace).delete(if_exists=True)
         LOG.info('removed bridge %s (no instance left on it)', bridge.name)
         return True
 
     def _uplink(self, segment):
-        if segment['network_type'] == FLAT:
+        if segment['network_type'] == const.TYPE_FLAT:
             return self.interface_mappings[segment['physical_network']]
-        if segment['network_type'] == VXLAN:
-            name = vxlan_name(segment['segmentation_id'])
+        if segment['network_type'] == const.TYPE_VXLAN:
+            name = devnames.vxlan_name(segment['segmentation_id'])
             bridge_lib.add_vxlan(name, segment['segmentation_id'], self.local_ip,
                                  port=self.vxlan_port, namespace=self.namespace)
             self._flood(name)
@@ -136,7 +123,7 @@ class BridgeManager:
         self.remote_ips = sorted((set(self.static_remote_ips) | set(remote_ips)) -
                                  {self.local_ip})
         for link in ip_lib.list_links(self.namespace):
-            if link['kind'] == VXLAN and link['name'].startswith(VXLAN_PREFIX):
+            if link['kind'] == bridge_lib.VXLAN_KIND and link['name'].startswith(devnames.VXLAN):
                 self._flood(link['name'])
 
     def _flood(self, vxlan_device):

@@ -13,9 +13,9 @@ rules are not rendered and IPv6 traffic is not filtered.
 
 from netmgr.agent.linux import executor as agent_executor
 from netmgr.agent.linux import iptables_manager
+from netmgr import devnames
 
 BINARY = 'netmgr-linuxbridge-agent'
-TAP_PREFIX = 'tap'
 PORT_PROTOCOLS = {'tcp': 'tcp', 'udp': 'udp', '6': 'tcp', '17': 'udp'}
 ICMP = ('icmp', '1')
 
@@ -27,7 +27,7 @@ def enable_bridge_netfilter(executor=None):
 
 
 def _chain(kind, tap):
-    return kind + tap[len(TAP_PREFIX):]
+    return kind + devnames.port_id_prefix(tap)
 
 
 def _protocol_match(rule):

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 
+from netmgr.agent.common import loop as agent_loop
 from netmgr.agent.l2.ovs import bridges as ovs_bridges
 from netmgr.agent.l2.ovs import port_wiring
 from netmgr import constants as const
@@ -28,19 +29,17 @@ class OVSAgent:
         self.int_br = int_br
         self.links = links
         self.plugin_rpc = plugin_rpc
-        self.batch_window = batch_window
         self.canary_interval = canary_interval
         self.ovs_config = ovs_config or {}
         self.wiring = port_wiring.PortWiring(int_br, links)
         self.context = nm_context.admin_context()
         self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
+        self.loop = agent_loop.AgentLoop(self._pass, lambda: self.canary_interval, MAX_BACKOFF,
+                                         batch_window, name='port processing')
         self._pending = set()       # iface ids to (re)process
         self._gone = set()          # iface ids removed from OVSDB
         self._report_down = set()   # server ports of this host not on br-int (restart)
         self.known = set()          # iface ids wired or dead on br-int now
-        self.backoff = 0.0
         self._last_canary = 0.0
 
     # ---- inputs (any thread) -------------------------------------------------------------
@@ -55,25 +54,31 @@ class OVSAgent:
             else:
                 self._pending.add(change.iface_id)
                 self._gone.discard(change.iface_id)
-        self._wake.set()
+        self.loop.wake()
 
     def port_updated(self, port_id):
         with self._lock:
             self._pending.add(port_id)
-        self._wake.set()
+        self.loop.wake()
 
     def port_deleted(self, port_id):
         with self._lock:
             if port_id in self.known:
                 self._gone.add(port_id)
-        self._wake.set()
+        self.loop.wake()
 
     def network_deleted(self, network_id):
         with self._lock:
             mapping = self.wiring.vlans.get(network_id)
             if mapping is not None:
                 self._pending.update(mapping.ports)
-        self._wake.set()
+        self.loop.wake()
+
+    def tunnel_added(self, tunnel_ip, tunnel_type, host=None):
+        """Tunnels are not carried by this agent."""
+
+    def security_groups_changed(self, group_ids):
+        """Ports are not filtered by this agent."""
 
     def device_count(self):
         return len(self.known)
@@ -91,37 +96,24 @@ class OVSAgent:
         with self._lock:
             self._pending.update(on_bridge)
             self._resync_server = True
-        self._wake.set()
+        self.loop.wake()
 
     _resync_server = False
 
     # ---- the loop ------------------------------------------------------------------------
 
     def stop(self):
-        self._stop.set()
-        self._wake.set()
+        self.loop.stop()
 
     def run(self):
-        while not self._stop.is_set():
-            self._wake.wait(self.canary_interval)
-            if self._stop.is_set():
-                break
-            if self._wake.is_set() and self.batch_window:
-                self._stop.wait(self.batch_window)
-            self._wake.clear()
-            now = time.monotonic()
-            if now - self._last_canary >= self.canary_interval:
-                self._last_canary = now
-                self.check_canary()
-            try:
-                self.process_once()
-                self.backoff = 0.0
-            except Exception as exc:    # RPC timeouts, broker away, OVSDB hiccups
-                self.backoff = min(MAX_BACKOFF, max(0.5, self.backoff * 2))
-                LOG.warning('port processing failed (%s); retrying in %.1fs', exc,
-                            self.backoff)
-                self._stop.wait(self.backoff)
-                self._wake.set()
+        self.loop.run()
+
+    def _pass(self):
+        now = time.monotonic()
+        if now - self._last_canary >= self.canary_interval:
+            self._last_canary = now
+            self.check_canary()
+        self.process_once()
 
     def check_canary(self):
         try:

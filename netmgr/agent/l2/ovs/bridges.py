@@ -2,22 +2,10 @@
 joining them and their base flows. Everything is idempotent: a restarted agent runs it again
 without touching the ports or the per-network flows already there."""
 
-import hashlib
 import time
 
 from netmgr.agent.l2.ovs import flows
-
-MAX_DEVICE_NAME = 15
-
-
-def patch_name(prefix, bridge):
-    """``int-br-eth1``; a digest of the bridge name when that would exceed 15 characters
-    (interface names are global in OVSDB, so they must stay distinct)."""
-    name = prefix + bridge
-    if len(name) <= MAX_DEVICE_NAME:
-        return name
-    digest = hashlib.sha1(bridge.encode()).hexdigest()
-    return prefix + digest[:MAX_DEVICE_NAME - len(prefix)]
+from netmgr import devnames
 
 
 class PhysicalLink:
@@ -36,7 +24,8 @@ def setup_bridges(ovsdb, integration_bridge, bridge_mappings, datapath_type):
     links = {}
     for physnet, name in sorted(bridge_mappings.items()):
         phys_br = ovsdb.add_bridge(name, datapath_type=datapath_type)
-        int_patch, phys_patch = patch_name('int-', name), patch_name('phy-', name)
+        int_patch = devnames.patch_name(devnames.INT_PATCH, name)
+        phys_patch = devnames.patch_name(devnames.PHYS_PATCH, name)
         with ovsdb.transaction() as txn:
             int_br.add_patch_port(int_patch, phys_patch, txn=txn)
             phys_br.add_patch_port(phys_patch, int_patch, txn=txn)

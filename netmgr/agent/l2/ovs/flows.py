@@ -16,15 +16,13 @@ restarted): when it is gone, every rule is programmed again.
 import dataclasses
 
 from netmgr.agent.l2.ovs import local_vlans
+from netmgr import constants as const
 
 CANARY_TABLE = 23
 UNTAGGED = '0xffff'     # ovs-ofctl's dl_vlan value for "no 802.1Q header"
 
-NETWORK_TYPE_FLAT = 'flat'
-NETWORK_TYPE_VLAN = 'vlan'
-NETWORK_TYPE_LOCAL = 'local'
 # Network types this agent wires; others leave the port in the dead VLAN.
-SUPPORTED_TYPES = (NETWORK_TYPE_FLAT, NETWORK_TYPE_VLAN, NETWORK_TYPE_LOCAL)
+SUPPORTED_TYPES = (const.TYPE_FLAT, const.TYPE_VLAN, const.TYPE_LOCAL)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,9 +59,9 @@ def integration_from_physical_drop(int_ofport):
 
 def integration_inbound(int_ofport, mapping):
     """br-int: frames of this network's segment coming up from the physical bridge."""
-    if mapping.network_type == NETWORK_TYPE_VLAN:
+    if mapping.network_type == const.TYPE_VLAN:
         vlan_match = mapping.segmentation_id
-    elif mapping.network_type == NETWORK_TYPE_FLAT:
+    elif mapping.network_type == const.TYPE_FLAT:
         vlan_match = UNTAGGED
     else:
         return None
@@ -77,9 +75,9 @@ def physical_base(phys_ofport):
 
 def physical_outbound(phys_ofport, mapping):
     """Physical bridge: this network's frames coming down from br-int, onto the wire."""
-    if mapping.network_type == NETWORK_TYPE_VLAN:
+    if mapping.network_type == const.TYPE_VLAN:
         action = 'mod_vlan_vid:%d,NORMAL' % mapping.segmentation_id
-    elif mapping.network_type == NETWORK_TYPE_FLAT:
+    elif mapping.network_type == const.TYPE_FLAT:
         action = 'strip_vlan,NORMAL'
     else:
         return None

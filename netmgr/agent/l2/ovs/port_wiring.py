@@ -4,6 +4,7 @@ be tested with fake bridges."""
 
 from netmgr.agent.l2.ovs import flows
 from netmgr.agent.l2.ovs import local_vlans
+from netmgr import constants as const
 
 
 def is_wireable(details, links):
@@ -15,7 +16,7 @@ def is_wireable(details, links):
     network_type = details.get('network_type')
     if network_type not in flows.SUPPORTED_TYPES:
         return False
-    if network_type == flows.NETWORK_TYPE_LOCAL:
+    if network_type == const.TYPE_LOCAL:
         return True
     return details.get('physical_network') in links
 

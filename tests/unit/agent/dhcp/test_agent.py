@@ -9,6 +9,7 @@ from netmgr.agent.dhcp import agent as dhcp_agent
 from netmgr.agent.dhcp import device as dhcp_device
 from netmgr.agent.linux import dnsmasq
 from netmgr.agent.linux import ip_lib
+from netmgr import devnames
 from netmgr import exceptions
 
 NET = 'net-1'
@@ -94,10 +95,6 @@ class FakeDriver:
     def port_names(self):
         return list(self.bridge_ports)
 
-    @staticmethod
-    def get_device_name(prefix, port_id):
-        return prefix + port_id[:11]
-
     def plug(self, network_id, port_id, device_name, mac_address, namespace, bridge=None,
              mtu=None):
         self.plugged[device_name] = (namespace, port_id, mac_address)
@@ -180,7 +177,7 @@ class Harness:
 
     def _dnsmasq_for(self, network_id):
         server = dnsmasq.Dnsmasq(self.executor, network_id, str(self.dhcp_dir / network_id),
-                                 dhcp_device.namespace(network_id))
+                                 devnames.dhcp_namespace(network_id))
         server.process = self.processes.setdefault(network_id, FakeProcess())
         return server
 

@@ -168,7 +168,7 @@ def test_a_failure_keeps_the_work_and_asks_for_a_full_sync(lab):
 
 def test_run_resyncs_after_an_error(lab, monkeypatch):
     agent, server, _removed, _namespaces = lab
-    agent.resync_interval = 0.01
+    agent.loop.max_backoff = 0.01
     server.add('r1')
     server.down = True
     done = []
@@ -181,6 +181,5 @@ def test_run_resyncs_after_an_error(lab, monkeypatch):
         return list(server.routers.values())
 
     monkeypatch.setattr(server, 'sync_routers', sync)
-    monkeypatch.setattr(agent._stop, 'wait', lambda timeout=None: agent._stop.is_set())
     agent.run()
     assert done == [None, None] and list(agent.routers) == ['r1']

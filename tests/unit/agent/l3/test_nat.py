@@ -48,4 +48,3 @@ def test_port_addresses_and_gateway():
                         {'id': 's1', 'cidr': '172.24.4.0/24', 'gateway_ip': '172.24.4.1'}]}
     assert router.port_cidrs(port) == ['172.24.4.5/24', 'fd00::5/64']
     assert router.gateway_ip(port) == '172.24.4.1'
-    assert router.router_id_of('qrouter-abc') == 'abc' and router.router_id_of('qdhcp-x') is None

@@ -54,10 +54,6 @@ class FakeDriver:
         self.kernel = kernel
         self.calls = []
 
-    @staticmethod
-    def get_device_name(prefix, port_id):
-        return prefix + port_id[:11]
-
     def plug(self, network_id, port_id, device_name, mac_address, namespace, bridge=None,
              mtu=None):
         self.calls.append(('plug', device_name, bridge))

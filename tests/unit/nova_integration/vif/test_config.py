@@ -1,23 +1,15 @@
-"""Device names and the libvirt <interface> of VIFs."""
+"""The libvirt <interface> of VIFs."""
 
 from xml.etree import ElementTree
 
+from netmgr import devnames
 from nova_integration.vif import libvirt_xml
-from nova_integration.vif import names
 
 PORT_ID = 'a1b2c3d4-2222-4a2b-8c3d-000000000002'
 
 
-def test_names_fit_linux_and_match_nova():
-    assert names.tap(PORT_ID) == 'tapa1b2c3d4-22'
-    assert names.hybrid_bridge(PORT_ID) == 'qbra1b2c3d4-22'
-    assert names.hybrid_bridge_end(PORT_ID) == 'qvba1b2c3d4-22'
-    assert names.hybrid_ovs_end(PORT_ID) == 'qvoa1b2c3d4-22'
-    assert all(len(n) <= 15 for n in (names.tap(PORT_ID), names.hybrid_bridge(PORT_ID)))
-
-
 def test_ovs_interface_has_a_virtualport():
-    xml = libvirt_xml.interface('fa:16:3e:00:00:01', 'br-int', names.tap(PORT_ID),
+    xml = libvirt_xml.interface('fa:16:3e:00:00:01', 'br-int', devnames.tap_name(PORT_ID),
                                 ovs_interfaceid=PORT_ID, mtu=1450)
     root = ElementTree.fromstring(xml)
     assert root.get('type') == 'bridge'
@@ -32,6 +24,6 @@ def test_ovs_interface_has_a_virtualport():
 
 def test_bridge_interface_has_no_virtualport():
     root = ElementTree.fromstring(libvirt_xml.interface(
-        'fa:16:3e:00:00:01', names.hybrid_bridge(PORT_ID), names.tap(PORT_ID)))
+        'fa:16:3e:00:00:01', devnames.hybrid_bridge_name(PORT_ID), devnames.tap_name(PORT_ID)))
     assert root.find('virtualport') is None and root.find('mtu') is None
     assert root.find('source').get('bridge') == 'qbra1b2c3d4-22'

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from netmgr.agent.l2 import notify_endpoint
+from netmgr.agent.l2.ovs import agent as ovs_agent
 from netmgr import constants as const
 from netmgr import context as ctx
 from netmgr import exceptions
@@ -83,9 +84,10 @@ def test_tunnel_sync_and_tunnel_update_over_rpc(make_conf):
         conf, db, notifier_factory=functools.partial(notifier.AgentNotifier, transport))
     server = rpc_server.RpcService(conf, services, transport=transport).start()
     agent = FakeLinuxBridgeAgent()
+    no_tunnels = ovs_agent.OVSAgent('h3', None, {}, None)
     listeners = [rpc_transport.get_server(transport, const.TOPIC_L2_AGENT, host,
                                           [notify_endpoint.L2NotifyEndpoint(a)])
-                 for host, a in (('h2', agent), ('h3', object()))]   # h3: no tunnels (OVS)
+                 for host, a in (('h2', agent), ('h3', no_tunnels))]
     for listener in listeners:
         listener.start()
     try:

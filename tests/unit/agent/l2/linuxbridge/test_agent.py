@@ -12,6 +12,7 @@ from netmgr.agent.l2.linuxbridge import firewall as lb_firewall
 from netmgr import conf as nm_conf
 from netmgr.conf import linuxbridge_agent as lb_conf
 from netmgr import constants as const
+from netmgr import devnames
 
 HOST = 'compute-1'
 NET_VX, NET_FLAT, NET_VLAN, NET_OTHER = ('a' * 8 + '-net-vx', 'b' * 8 + '-net-fl',
@@ -52,10 +53,10 @@ class FakeBridges(lb_bridges.BridgeManager):
 
     def plug(self, name, network_id, segment):
         self.check_segment(network_id, segment)
-        self.members.setdefault(lb_bridges.bridge_name(network_id), set()).add(name)
+        self.members.setdefault(devnames.network_bridge_name(network_id), set()).add(name)
 
     def unplug(self, name, network_id):
-        self.members.get(lb_bridges.bridge_name(network_id), set()).discard(name)
+        self.members.get(devnames.network_bridge_name(network_id), set()).discard(name)
 
     def remove_if_unused(self, bridge):
         if any(m.startswith('tap') for m in self.members.get(bridge, ())):
@@ -164,13 +165,6 @@ def test_vlan_and_unmapped_physnets_stay_down_and_are_logged_once(parts, caplog)
     assert any('vlan is not supported' in w for w in warnings)
     assert any('physnet9' in w for w in warnings)
     assert agent.device_count() == 0
-
-
-def test_vxlan_without_local_ip_is_unsupported():
-    bridges = lb_bridges.BridgeManager({}, local_ip=None)
-    with pytest.raises(lb_bridges.UnsupportedSegment):
-        bridges.check_segment(NET_VX, {'network_type': 'vxlan', 'segmentation_id': 5})
-    bridges.check_segment(NET_VX, {'network_type': 'local'})
 
 
 def test_a_removed_tap_is_reported_down_and_its_empty_bridge_removed(parts):
@@ -291,7 +285,7 @@ def test_run_retries_after_a_failure_and_stops(parts):
             agent.stop()
         return original()
 
-    agent.process_once = process_once
+    agent.loop.work = process_once
     agent.run()
     assert server.reports == [([port_id(1)], [])]
 
@@ -330,9 +324,9 @@ def test_only_link_events_of_taps_wake_the_loop(parts):
     agent = make_agent(parts)
     agent.device_changed('vxlan-301')
     agent.device_changed('brq' + NET_VX[:11])
-    assert not agent._wake.is_set()
+    assert not agent.loop.woken
     agent.device_changed(tap(1))
-    assert agent._wake.is_set()
+    assert agent.loop.woken
 
 
 def test_tunnel_endpoints_announced_at_start_and_later_are_flooded_to(parts):
@@ -345,7 +339,7 @@ def test_tunnel_endpoints_announced_at_start_and_later_are_flooded_to(parts):
     agent.tunnel_added('192.0.2.3', 'vxlan', 'compute-3')
     agent.tunnel_added('192.0.2.4', 'gre', 'compute-4')         # not carried here
     agent.tunnel_added('bogus', 'vxlan', 'compute-5')            # not an address
-    assert agent._wake.is_set()
+    assert agent.loop.woken
     agent.process_once()
     assert bridges.flooded[-1] == ['192.0.2.2', '192.0.2.3', '192.0.2.9']
     agent.process_once()                                         # nothing new: left alone
@@ -364,7 +358,7 @@ def test_tunnel_sync_failure_is_retried_before_any_wiring(parts):
     server.tunnels.append({'ip_address': '192.0.2.2', 'host': 'compute-2'})
     agent.process_once()
     assert bridges.flooded == [['192.0.2.2']]
-    assert bridges.bridge_of(tap(1)) == lb_bridges.bridge_name(NET_VX)
+    assert bridges.bridge_of(tap(1)) == devnames.network_bridge_name(NET_VX)
 
 
 def test_without_local_ip_no_tunnel_is_synced_or_learnt():
@@ -373,24 +367,6 @@ def test_without_local_ip_no_tunnel_is_synced_or_learnt():
     agent.tunnel_added('192.0.2.3', 'vxlan', 'compute-3')
     agent.process_once()
     assert server.synced == [] and bridges.flooded == []
-
-
-def test_flood_entries_follow_the_remote_ips_on_present_vxlan_devices(monkeypatch):
-    entries = {'vxlan-301': {'192.0.2.7'}, 'vxlan-302': set()}
-    links = [{'name': name, 'kind': 'vxlan'} for name in entries] + [
-        {'name': 'vxlan-x', 'kind': 'bridge'}, {'name': 'eth0', 'kind': 'vxlan'}]
-    monkeypatch.setattr(lb_bridges.ip_lib, 'list_links', lambda namespace=None: links)
-    monkeypatch.setattr(lb_bridges.bridge_lib, 'flood_entries',
-                        lambda dev, namespace=None: sorted(entries[dev]))
-    monkeypatch.setattr(lb_bridges.bridge_lib, 'add_flood_entry',
-                        lambda dev, ip, namespace=None: entries[dev].add(ip))
-    monkeypatch.setattr(lb_bridges.bridge_lib, 'delete_flood_entry',
-                        lambda dev, ip, namespace=None: entries[dev].discard(ip))
-    manager = lb_bridges.BridgeManager({}, local_ip='192.0.2.1', remote_ips=['192.0.2.9'])
-    manager.set_remote_ips({'192.0.2.1', '192.0.2.2'})
-    assert manager.remote_ips == ['192.0.2.2', '192.0.2.9']
-    assert entries == {'vxlan-301': {'192.0.2.2', '192.0.2.9'},
-                       'vxlan-302': {'192.0.2.2', '192.0.2.9'}}
 
 
 class FakeFirewall:

@@ -13,6 +13,7 @@ from netmgr.agent.linux import ofctl
 from netmgr.agent.linux import ovs_lib
 from netmgr.agent.linux import ovsdb_monitor
 from netmgr.conf import ovs_agent as ovs_conf
+from netmgr import devnames
 
 
 class FakeFlows:
@@ -257,7 +258,7 @@ def test_run_loop_retries_until_the_server_answers(lab):
     server.add('p1', 'net-a')
     plug(agent, int_br, 'tap1', 'p1', 10)
     server.fail = 2
-    ovs_agent.MAX_BACKOFF, saved = 0.01, ovs_agent.MAX_BACKOFF
+    agent.loop.max_backoff = 0.01
     agent.canary_interval = 0.01
     import threading
     thread = threading.Thread(target=agent.run)
@@ -270,7 +271,6 @@ def test_run_loop_retries_until_the_server_answers(lab):
     finally:
         agent.stop()
         thread.join(5)
-        ovs_agent.MAX_BACKOFF = saved
     assert ('update', ['p1'], []) in server.calls
 
 
@@ -316,7 +316,7 @@ def test_bridge_mappings_and_patch_names():
     for bad in (['physnet1'], ['a:br', 'a:br2'], ['a:br', 'b:br'], [':br']):
         with pytest.raises(ValueError):
             ovs_conf.parse_bridge_mappings(bad)
-    assert ovs_bridges.patch_name('int-', 'br-eth1') == 'int-br-eth1'
-    long_a = ovs_bridges.patch_name('int-', 'nl12345-h1-phys')
-    long_b = ovs_bridges.patch_name('int-', 'nl12345-h2-phys')
+    assert devnames.patch_name(devnames.INT_PATCH, 'br-eth1') == 'int-br-eth1'
+    long_a = devnames.patch_name(devnames.INT_PATCH, 'nl12345-h1-phys')
+    long_b = devnames.patch_name(devnames.INT_PATCH, 'nl12345-h2-phys')
     assert len(long_a) <= 15 and long_a != long_b

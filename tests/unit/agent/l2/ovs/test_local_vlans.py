@@ -1,8 +1,7 @@
-"""Local VLANs of the OVS agent and the flows that translate them to segments."""
+"""Local VLANs of the OVS agent: one per network on the host, kept across restarts."""
 
 import pytest
 
-from netmgr.agent.l2.ovs import flows
 from netmgr.agent.l2.ovs import local_vlans
 from netmgr import exceptions
 
@@ -53,31 +52,3 @@ def test_other_config_round_trips_the_segment():
     mapping = local_vlans.LocalVlan(NET_A, 3, 'flat', 'physnet1', None)
     assert mapping.other_config() == {'net_uuid': NET_A, 'network_type': 'flat',
                                       'physical_network': 'physnet1', 'segmentation_id': ''}
-
-
-def test_vlan_flows_translate_both_ways():
-    mapping = local_vlans.LocalVlan(NET_A, 3, 'vlan', 'physnet1', 150)
-    inbound, outbound = flows.local_vlan_flows(mapping, int_ofport=10, phys_ofport=20)
-    assert inbound.add_spec() == \
-        'table=0,in_port=10,dl_vlan=150,priority=3,actions=mod_vlan_vid:3,NORMAL'
-    assert outbound.add_spec() == \
-        'table=0,in_port=20,dl_vlan=3,priority=4,actions=mod_vlan_vid:150,NORMAL'
-    assert inbound.delete_spec() == 'table=0,in_port=10,dl_vlan=150'
-
-
-def test_flat_flows_match_and_strip_untagged_frames():
-    mapping = local_vlans.LocalVlan(NET_A, 4, 'flat', 'physnet1', None)
-    inbound, outbound = flows.local_vlan_flows(mapping, int_ofport=10, phys_ofport=20)
-    assert 'dl_vlan=0xffff' in inbound.add_spec()
-    assert outbound.actions == 'strip_vlan,NORMAL'
-
-
-def test_local_networks_have_no_physical_flows():
-    mapping = local_vlans.LocalVlan(NET_A, 5, 'local', None, None)
-    assert flows.local_vlan_flows(mapping, 10, 20) == (None, None)
-
-
-def test_dead_ports_and_canary():
-    assert flows.dead_port_drop(12).add_spec() == 'table=0,in_port=12,priority=2,actions=drop'
-    assert flows.canary().add_spec() == 'table=23,priority=0,actions=drop'
-    assert flows.is_dead(4095) and not flows.is_dead(1)
