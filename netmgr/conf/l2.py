@@ -14,10 +14,11 @@ from oslo_config import types
 
 GROUP = 'l2'
 
-NETWORK_TYPES = ('flat', 'vlan', 'vxlan', 'local')
+NETWORK_TYPES = ('flat', 'vlan', 'vxlan', 'local', 'gre', 'geneve')
 DRIVERS = ('openvswitch', 'linuxbridge')
 MIN_VLAN, MAX_VLAN = 1, 4094
-MIN_VNI, MAX_VNI = 1, 2 ** 24 - 1
+MIN_VNI, MAX_VNI = 1, 2 ** 24 - 1             # VXLAN and Geneve: 24 bits
+MIN_TUNNEL_ID, MAX_TUNNEL_ID = 1, 2 ** 32 - 1  # GRE keys: 32 bits
 PHYSNET_MAX_LEN = 64
 
 
@@ -56,12 +57,19 @@ def parse_vlan_range(text):
     raise ValueError('%r is neither "physnet" nor "physnet:first_vlan:last_vlan"' % str(text))
 
 
-def parse_vni_range(text):
-    """``first:last`` -> (first, last)."""
-    parts = str(text).strip().split(':')
-    if len(parts) != 2:
-        raise ValueError('%r is not "first_vni:last_vni"' % str(text))
-    return _range(parts[0], parts[1], MIN_VNI, MAX_VNI, 'VNI')
+def _id_range_parser(what, word, low, high):
+    """A parser of ``first:last`` -> (first, last), ids of ``what`` in low..high."""
+    def parse(text):
+        parts = str(text).strip().split(':')
+        if len(parts) != 2:
+            raise ValueError('%r is not "first_%s:last_%s"' % (str(text), word, word))
+        return _range(parts[0], parts[1], low, high, what)
+    return parse
+
+
+parse_vni_range = _id_range_parser('VNI', 'vni', MIN_VNI, MAX_VNI)
+parse_tunnel_id_range = _id_range_parser('tunnel id', 'tunnel_id', MIN_TUNNEL_ID,
+                                         MAX_TUNNEL_ID)
 
 
 def parse_flat_network(text):
@@ -97,6 +105,20 @@ OPTS = [
     cfg.ListOpt('vni_ranges', default=['1:1000'], item_type=_checked(parse_vni_range),
                 deprecated_opts=_old('vni_ranges', 'ml2_type_vxlan'),
                 help='"first_vni:last_vni" ranges of VXLAN ids for tenant networks.'),
+    cfg.ListOpt('tunnel_id_ranges', default=['1:1000'],
+                item_type=_checked(parse_tunnel_id_range),
+                deprecated_opts=_old('tunnel_id_ranges', 'ml2_type_gre'),
+                help='"first_tunnel_id:last_tunnel_id" ranges of GRE keys for tenant '
+                     'networks.'),
+    cfg.ListOpt('geneve_vni_ranges', default=['1:1000'], item_type=_checked(parse_vni_range),
+                deprecated_opts=_old('vni_ranges', 'ml2_type_geneve'),
+                help='"first_vni:last_vni" ranges of Geneve ids for tenant networks '
+                     '(Neutron\'s [ml2_type_geneve] vni_ranges).'),
+    cfg.IntOpt('max_header_size', default=30, min=0,
+               deprecated_opts=_old('max_header_size', 'ml2_type_geneve'),
+               help='Geneve encapsulation header size in bytes, options included; Geneve '
+                    'networks\' mtu leaves this much (plus the outer IP header) of the '
+                    'physical MTU.'),
     cfg.ListOpt('flat_networks', default=['*'], item_type=_checked(parse_flat_network),
                 deprecated_opts=_old('flat_networks', 'ml2_type_flat'),
                 help='Physical networks flat networks may use; "*" allows any, an empty '
@@ -123,8 +145,21 @@ def vlan_ranges(conf):
     return ranges
 
 
+# Each tunnel type: the option of its tenant id ranges, their parser, and the ids it carries.
+TUNNEL_IDS = {'vxlan': ('vni_ranges', parse_vni_range, MIN_VNI, MAX_VNI),
+              'gre': ('tunnel_id_ranges', parse_tunnel_id_range, MIN_TUNNEL_ID,
+                      MAX_TUNNEL_ID),
+              'geneve': ('geneve_vni_ranges', parse_vni_range, MIN_VNI, MAX_VNI)}
+
+
+def tunnel_ranges(conf, network_type):
+    """[(first, last), ...] of tenant ids of a tunnel type."""
+    name, parse, _low, _high = TUNNEL_IDS[network_type]
+    return [parse(item) for item in conf[GROUP][name]]
+
+
 def vni_ranges(conf):
-    return [parse_vni_range(item) for item in conf[GROUP].vni_ranges]
+    return tunnel_ranges(conf, 'vxlan')
 
 
 def flat_networks(conf):
@@ -135,9 +170,9 @@ def flat_networks(conf):
 
 def check(conf):
     """Parse every L2 option now; a bad value raises ValueError naming the option."""
-    for name, parse in (('network_vlan_ranges', parse_vlan_range),
-                        ('vni_ranges', parse_vni_range),
-                        ('flat_networks', parse_flat_network)):
+    checked = [('network_vlan_ranges', parse_vlan_range), ('flat_networks', parse_flat_network)]
+    checked += [(name, parse) for name, parse, _low, _high in TUNNEL_IDS.values()]
+    for name, parse in checked:
         for item in conf[GROUP][name]:
             try:
                 parse(item)

@@ -163,3 +163,16 @@ def test_plugin_rpc_round_trip(client, network, make_conf):
         service.stop()
         transport.cleanup()
     assert client.show_port(port['id'])['status'] == 'ACTIVE'
+
+
+@pytest.mark.parametrize('network_type', ['vxlan', 'gre', 'geneve'])
+def test_a_tunnel_network_binds_only_where_the_agent_carries_its_type(make_client,
+                                                                      network_type):
+    client = make_client()
+    network = client.create_network(name='t', **{'provider:network_type': network_type})
+    others = [t for t in ('vxlan', 'gre', 'geneve') if t != network_type]
+    _agent(client, host='h-other', configurations={'tunnel_types': others})
+    _agent(client, host='h-mine', configurations={'tunnel_types': [network_type]})
+    assert _port(client, network, **{'binding:host_id': 'h-other'})['binding:vif_type'] == \
+        'binding_failed'
+    assert _port(client, network, **{'binding:host_id': 'h-mine'})['binding:vif_type'] == 'ovs'
