@@ -61,7 +61,7 @@ class Services:
             db, self.subnets, retries, extensions=[external_net.ExternalNetworks(),
                                                    port_security.NetworkPortSecurity(),
                                                    provider_net.ProviderNetworks(self.l2_driver),
-                                                   mtu.NetworkMtu(conf.global_physnet_mtu)],
+                                                   mtu.NetworkMtu.from_conf(conf)],
             quotas=self.quotas, notifier=self.notifier)
         macs = ipam_mac.MacGenerator(conf.base_mac, conf.mac_ranges)
         port_extensions = [port_security.PortPortSecurity(), port_groups.PortSecurityGroups(),

@@ -1,4 +1,5 @@
-"""[l2] options: the L2 driver, tenant network types and the segment ranges it allocates from.
+"""[l2] options: the L2 driver, tenant network types, the segment ranges it allocates from and
+the MTUs of the physical networks and tunnel paths.
 
 The option names are Neutron's (ML2 and its type drivers), so an operator's values carry over;
 the Neutron sections they lived in ([ml2], [ml2_type_vlan], ...) are accepted as old names.
@@ -20,6 +21,7 @@ MIN_VLAN, MAX_VLAN = 1, 4094
 MIN_VNI, MAX_VNI = 1, 2 ** 24 - 1             # VXLAN and Geneve: 24 bits
 MIN_TUNNEL_ID, MAX_TUNNEL_ID = 1, 2 ** 32 - 1  # GRE keys: 32 bits
 PHYSNET_MAX_LEN = 64
+MIN_MTU, MAX_MTU = 68, 65535
 
 
 def _int_in(text, low, high, what):
@@ -72,6 +74,14 @@ parse_tunnel_id_range = _id_range_parser('tunnel id', 'tunnel_id', MIN_TUNNEL_ID
                                          MAX_TUNNEL_ID)
 
 
+def parse_physnet_mtu(text):
+    """``physnet:mtu`` -> (physnet, mtu)."""
+    parts = str(text).strip().split(':')
+    if len(parts) != 2:
+        raise ValueError('%r is not "physnet:mtu"' % str(text))
+    return _physnet(parts[0]), _int_in(parts[1], MIN_MTU, MAX_MTU, 'MTU')
+
+
 def parse_flat_network(text):
     text = str(text).strip()
     return text if text == '*' else _physnet(text)
@@ -119,6 +129,19 @@ OPTS = [
                help='Geneve encapsulation header size in bytes, options included; Geneve '
                     'networks\' mtu leaves this much (plus the outer IP header) of the '
                     'physical MTU.'),
+    cfg.IntOpt('path_mtu', default=0, min=0, max=MAX_MTU,
+               deprecated_opts=_old('path_mtu', 'ml2'),
+               help='MTU of the underlay path between the hosts\' tunnel endpoints; 0 (unset) '
+                    'leaves global_physnet_mtu. Tunnel networks get the smaller of the two, '
+                    'less their encapsulation overhead.'),
+    cfg.ListOpt('physical_network_mtus', default=[], item_type=_checked(parse_physnet_mtu),
+                deprecated_opts=_old('physical_network_mtus', 'ml2'),
+                help='"physnet:mtu" pairs for physical networks whose MTU differs from '
+                     'global_physnet_mtu: flat and vlan networks there get the smaller.'),
+    cfg.IntOpt('overlay_ip_version', default=4, choices=[4, 6],
+               deprecated_opts=_old('overlay_ip_version', 'ml2'),
+               help='IP version of the tunnel endpoints: the outer IP header takes 20 (4) or '
+                    '40 (6) bytes of a tunnel network\'s MTU.'),
     cfg.ListOpt('flat_networks', default=['*'], item_type=_checked(parse_flat_network),
                 deprecated_opts=_old('flat_networks', 'ml2_type_flat'),
                 help='Physical networks flat networks may use; "*" allows any, an empty '
@@ -162,6 +185,11 @@ def vni_ranges(conf):
     return tunnel_ranges(conf, 'vxlan')
 
 
+def physical_network_mtus(conf):
+    """{physnet: mtu}."""
+    return dict(parse_physnet_mtu(item) for item in conf[GROUP].physical_network_mtus)
+
+
 def flat_networks(conf):
     """(any physnet allowed, set of named physnets)."""
     names = [parse_flat_network(item) for item in conf[GROUP].flat_networks]
@@ -170,7 +198,8 @@ def flat_networks(conf):
 
 def check(conf):
     """Parse every L2 option now; a bad value raises ValueError naming the option."""
-    checked = [('network_vlan_ranges', parse_vlan_range), ('flat_networks', parse_flat_network)]
+    checked = [('network_vlan_ranges', parse_vlan_range), ('flat_networks', parse_flat_network),
+               ('physical_network_mtus', parse_physnet_mtu)]
     checked += [(name, parse) for name, parse, _low, _high in TUNNEL_IDS.values()]
     for name, parse in checked:
         for item in conf[GROUP][name]:
