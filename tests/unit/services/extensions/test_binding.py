@@ -134,13 +134,14 @@ def test_device_details_resolve_the_tap_prefix_of_a_port_bound_to_the_host(clien
 def test_status_follows_the_agent_of_the_bound_host(client, network):
     port = _port(client, network, **{'binding:host_id': HOST})
     devices = client.services.devices
-    assert devices.set_status([port['id']], 'compute-2', 'ACTIVE') == ([], [port['id']])
+    assert devices.report([port['id']], [], 'compute-2') == {
+        'devices_up': [], 'failed_devices_up': [port['id']],
+        'devices_down': [], 'failed_devices_down': []}
     assert client.show_port(port['id'])['status'] == 'DOWN'
-    assert devices.set_status([port['id'], 'gone'], HOST, 'ACTIVE') == \
-        ([port['id'], 'gone'], [])
+    assert devices.report([port['id'], 'gone'], [], HOST)['devices_up'] == [port['id'], 'gone']
     assert client.show_port(port['id'])['status'] == 'ACTIVE'
     assert devices.ports_on_host(HOST) == [port['id']]
-    devices.set_status([port['id']], HOST, 'DOWN')
+    assert devices.report([], [port['id']], HOST)['devices_down'] == [port['id']]
     assert devices.ports_on_host(HOST) == []
 
 
