@@ -87,12 +87,21 @@ def parse_flat_network(text):
     return text if text == '*' else _physnet(text)
 
 
-def _checked(parse):
-    """An oslo.config item type: the text itself, once ``parse`` accepts it."""
-    def check(text):
-        parse(text)
-        return str(text).strip()
-    return check
+class _Checked(types.String):
+    """An oslo.config item type: the text itself, once ``parse`` accepts it (a String, so
+    that oslo-config-generator can write its default in the sample)."""
+
+    def __init__(self, parse):
+        super().__init__()
+        self.parse = parse
+
+    def __call__(self, value):
+        text = super().__call__(value).strip()
+        self.parse(text)
+        return text
+
+    def __eq__(self, other):
+        return super().__eq__(other) and self.parse is other.parse
 
 
 def _old(name, *groups):
@@ -108,19 +117,19 @@ OPTS = [
                 deprecated_opts=_old('tenant_network_types', 'ml2'),
                 help='Network types for tenant networks, in order of preference; a new '
                      'network gets a segment of the first type with a free id.'),
-    cfg.ListOpt('network_vlan_ranges', default=[], item_type=_checked(parse_vlan_range),
+    cfg.ListOpt('network_vlan_ranges', default=[], item_type=_Checked(parse_vlan_range),
                 deprecated_opts=_old('network_vlan_ranges', 'ml2_type_vlan'),
                 help='"physnet:first_vlan:last_vlan" ranges for tenant VLANs, or a bare '
                      '"physnet" that admins may use for provider VLANs only.'),
-    cfg.ListOpt('vni_ranges', default=['1:1000'], item_type=_checked(parse_vni_range),
+    cfg.ListOpt('vni_ranges', default=['1:1000'], item_type=_Checked(parse_vni_range),
                 deprecated_opts=_old('vni_ranges', 'ml2_type_vxlan'),
                 help='"first_vni:last_vni" ranges of VXLAN ids for tenant networks.'),
     cfg.ListOpt('tunnel_id_ranges', default=['1:1000'],
-                item_type=_checked(parse_tunnel_id_range),
+                item_type=_Checked(parse_tunnel_id_range),
                 deprecated_opts=_old('tunnel_id_ranges', 'ml2_type_gre'),
                 help='"first_tunnel_id:last_tunnel_id" ranges of GRE keys for tenant '
                      'networks.'),
-    cfg.ListOpt('geneve_vni_ranges', default=['1:1000'], item_type=_checked(parse_vni_range),
+    cfg.ListOpt('geneve_vni_ranges', default=['1:1000'], item_type=_Checked(parse_vni_range),
                 deprecated_opts=_old('vni_ranges', 'ml2_type_geneve'),
                 help='"first_vni:last_vni" ranges of Geneve ids for tenant networks '
                      '(Neutron\'s [ml2_type_geneve] vni_ranges).'),
@@ -134,15 +143,16 @@ OPTS = [
                help='MTU of the underlay path between the hosts\' tunnel endpoints; 0 (unset) '
                     'leaves global_physnet_mtu. Tunnel networks get the smaller of the two, '
                     'less their encapsulation overhead.'),
-    cfg.ListOpt('physical_network_mtus', default=[], item_type=_checked(parse_physnet_mtu),
+    cfg.ListOpt('physical_network_mtus', default=[], item_type=_Checked(parse_physnet_mtu),
                 deprecated_opts=_old('physical_network_mtus', 'ml2'),
                 help='"physnet:mtu" pairs for physical networks whose MTU differs from '
                      'global_physnet_mtu: flat and vlan networks there get the smaller.'),
-    cfg.IntOpt('overlay_ip_version', default=4, choices=[4, 6],
+    cfg.IntOpt('overlay_ip_version', default=4,
+               choices=[(4, 'IPv4 endpoints: 20 bytes'), (6, 'IPv6 endpoints: 40 bytes')],
                deprecated_opts=_old('overlay_ip_version', 'ml2'),
                help='IP version of the tunnel endpoints: the outer IP header takes 20 (4) or '
                     '40 (6) bytes of a tunnel network\'s MTU.'),
-    cfg.ListOpt('flat_networks', default=['*'], item_type=_checked(parse_flat_network),
+    cfg.ListOpt('flat_networks', default=['*'], item_type=_Checked(parse_flat_network),
                 deprecated_opts=_old('flat_networks', 'ml2_type_flat'),
                 help='Physical networks flat networks may use; "*" allows any, an empty '
                      'list disables flat networks.'),
