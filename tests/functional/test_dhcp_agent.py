@@ -156,7 +156,7 @@ def _served(host, network_id):
 def test_instances_get_their_port_address_and_gateway_from_dnsmasq(netlab, dhcp_host):
     host = dhcp_host
     network, subnet = host.network(cidr='10.71.0.0/24')
-    wait_for(lambda: _served(host, network['id']), timeout=30, message='DHCP served')
+    wait_for(lambda: _served(host, network['id']), timeout=60, message='DHCP served')
     pid = host.dnsmasq_pid(network['id'])
     dhcp_port = host.dhcp_port(network['id'])
     assert dhcp_port['binding:host_id'] == host.name
@@ -184,7 +184,7 @@ def test_instances_get_their_port_address_and_gateway_from_dnsmasq(netlab, dhcp_
     pid = host.dnsmasq_pid(network['id'])
     host.agent.stop()
     host.start_agent()
-    wait_for(lambda: host.syncs() >= 2, timeout=30, message='resync after restart')
+    wait_for(lambda: host.syncs() >= 2, timeout=60, message='resync after restart')
     assert gateway.dnsmasq_processes(network['id']) == [pid]
     assert ip_lib.list_namespaces().count(devnames.dhcp_namespace(network['id'])) == 1
     dhcp_port_now = host.dhcp_port(network['id'])
@@ -212,7 +212,7 @@ def test_overlapping_network_without_gateway_and_network_delete(netlab, dhcp_hos
     api.create('subnet', network_id=net_b['id'], cidr='10.72.0.0/24', ip_version=4,
                gateway_ip=None)
     for network in (net_a, net_b):
-        wait_for(lambda n=network: _served(host, n['id']), timeout=30, message='served')
+        wait_for(lambda n=network: _served(host, n['id']), timeout=60, message='served')
     port_a, ns_a, dev_a = host.boot(net_a)
     port_b, ns_b, dev_b = host.boot(net_b)
     lease_b = host.udhcpc(ns_b, dev_b)
@@ -245,7 +245,7 @@ def test_dhcpv6_stateful_subnet_leases_the_ports_address(netlab, dhcp_host):
     subnet = host.server.client().create(
         'subnet', network_id=network['id'], ip_version=6, cidr='2001:db8:71::/64',
         ipv6_address_mode='dhcpv6-stateful', ipv6_ra_mode='dhcpv6-stateful')
-    wait_for(lambda: _served(host, network['id']), timeout=30, message='DHCP served')
+    wait_for(lambda: _served(host, network['id']), timeout=60, message='DHCP served')
     port, ns, dev = host.boot(network)
     [fixed] = port['fixed_ips']
     assert fixed['subnet_id'] == subnet['id']

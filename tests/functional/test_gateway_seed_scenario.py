@@ -249,7 +249,7 @@ def test_a_floating_ip_removed_while_the_l3_agent_is_down_goes_at_its_start(worl
     assert resp.status == 200, resp
     syncs = host.syncs()[1]
     host.l3_agent.start()
-    wait_for(lambda: host.syncs()[1] > syncs, timeout=30, message='full sync after start')
+    wait_for(lambda: host.syncs()[1] > syncs, timeout=60, message='full sync after start')
     assert not any(address in r for r in gateway.iptables_rules(namespace))
     assert not any(address + '/32' in cidrs
                    for cidrs in ip_lib.device_addresses(namespace, 4).values())

@@ -89,7 +89,7 @@ def test_agent_reprograms_flows_after_ovs_vswitchd_restarts(ovs_hosts, server, a
     wait_for(lambda: 'reprogramming' in agent.log_text(), timeout=30,
              message='the agent noticing the lost flows')
     wait_for(lambda: 'table=23' in host.ofctl('dump-flows', int_br, check_exit_code=False),
-             timeout=30, message='flows programmed again')
+             timeout=60, message='flows programmed again')
     assert ovs_hosts.netlab.ping_within(ns1, '10.64.0.12', seconds=15)
     assert _status(api, port1['id']) == _status(api, port2['id']) == 'ACTIVE'
     assert host.vswitchd_pid() == after

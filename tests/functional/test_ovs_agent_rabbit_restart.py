@@ -30,7 +30,7 @@ def test_agent_and_server_survive_a_rabbitmq_restart(netlab, vlan_rpc_server, ho
         time.sleep(2)
     finally:
         _rabbitmqctl('start_app')
-    wait_for(rabbit.rabbit_reachable, timeout=30, message='RabbitMQ back')
+    wait_for(rabbit.rabbit_reachable, timeout=60, message='RabbitMQ back')
     second, ns2 = boot(netlab, api, host, net, '10.64.0.12')
     wait_for(lambda: _status(api, second['id']) == 'ACTIVE', timeout=45,
              message='port plugged after the restart ACTIVE')
