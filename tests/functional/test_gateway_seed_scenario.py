@@ -100,7 +100,7 @@ def world(server, rpc_options, tmp_path_factory):
         factory = agents_fixture.AgentFactory(base / 'agents')
         host = gateway.GatewayHost(lab, factory, rpc_options, server, base / 'host')
         stack.callback(host.cleanup)
-        stack.callback(lambda: gateway.stop_agents(factory.agents))
+        stack.callback(lambda: agents_fixture.stop_agents(factory.agents))
         world['host'] = host.start()
         _build(host, world)
         yield world
@@ -244,7 +244,7 @@ def test_a_floating_ip_removed_while_the_l3_agent_is_down_goes_at_its_start(worl
     namespace = devnames.router_namespace(world['routerA']['id'])
     assert lab.ping_within(outside, address)
     assert address in gateway.conntrack(namespace)
-    assert gateway.stop_agents([host.l3_agent]) == [0]
+    assert agents_fixture.stop_agents([host.l3_agent]) == [0]
     resp = a.put('/v2.0/floatingips/%s' % fip['id'], {'floatingip': {'port_id': None}})
     assert resp.status == 200, resp
     syncs = host.syncs()[1]

@@ -1,9 +1,9 @@
 """Two simulated hosts, each a network namespace running its own netmgr-linuxbridge-agent
-(``ip netns exec``), joined by an underlay veth pair (VXLAN tunnel IPs) and a second veth
-pair that is physnet1's interface on both. Neither host lists the other's tunnel IP: the
-agents learn them from the server (tunnel_sync, tunnel_update). Instances are namespaces
-whose veth's host end is ``tap<port-id[:11]>`` in the host namespace, as the Linux bridge VIF
-driver makes it.
+(an AgentProcess with ``namespace``), joined by an underlay veth pair (VXLAN tunnel IPs) and a
+second veth pair that is physnet1's interface on both. Neither host lists the other's tunnel
+IP: the agents learn them from the server (tunnel_sync, tunnel_update). Instances are
+namespaces whose veth's host end is ``tap<port-id[:11]>`` in the host namespace, as the Linux
+bridge VIF driver makes it.
 
 A host namespace has its own loopback, so each one gets a relay from its 127.0.0.1:5672 to
 RabbitMQ on the machine's 127.0.0.1 (tests/fixtures/rabbit.py)."""
