@@ -19,6 +19,7 @@ from netmgr import devnames
 from tests.fixtures import gateway
 from tests.fixtures import ovs_hosts
 from tests.fixtures.agents import wait_for
+from tests.fixtures.compute import Compute, inner_addresses, ping
 
 pytestmark = pytest.mark.functional
 
@@ -115,6 +116,37 @@ def test_the_instance_reaches_its_router_and_the_outside_by_snat(world):
 def test_a_floating_ip_reaches_the_instance(world):
     world['fip'] = gateway.floating_ip_for(world['host'].lab, world['a'], world['ext'],
                                            world['vm1'], world['outside'], EXT_GATEWAY)
+
+
+def test_netmgr_compute_on_the_host_boots_an_instance_that_gets_dhcp(world, tmp_path):
+    """netmgr-compute run as on a real compute host, inside the host's namespace with
+    [compute] ovsdb_connection naming the host's own Open vSwitch: the VIF driver plugs the
+    tap there, the host's OVS agent wires it, the guest gets its address from dnsmasq."""
+    host, admin = world['host'], world['admin']
+    compute = Compute.on_ovs_host(host.server, host.ovs_lab, host.host, tmp_path,
+                                  network_manager=None, compute={'project_id': TENANT})
+    try:
+        info, done = compute.boot('vm2', 'net-id=%s' % world['net1']['id'])
+        assert done.returncode == 0, done.stderr
+        [vif] = info
+        port = admin.show('port', vif['id'])
+        assert (port['binding:host_id'], port['status']) == (host.name, 'ACTIVE')
+        assert vif['devname'] in host.int_br_ports()
+        assert ip_lib.device_exists(vif['devname'], host.host.namespace)
+        assert not ip_lib.device_exists(vif['devname'])
+        namespace, address = compute.namespace('vm2'), port['fixed_ips'][0]['ip_address']
+        assert inner_addresses(namespace) == [address + '/24']      # from dnsmasq
+        assert ip_lib.default_gateway(namespace) == world['sub1']['gateway_ip']
+        for address in (world['vm1'].ip, EXT_GATEWAY):
+            wait_for(lambda a=address: ping(namespace, a), timeout=10,
+                     message='vm2 pings %s' % address)
+
+        assert compute.run('delete', 'vm2').returncode == 0
+        assert not ip_lib.namespace_exists(namespace)
+        assert vif['devname'] not in host.int_br_ports()
+        assert admin.get('/v2.0/ports/%s' % vif['id']).status == 404
+    finally:
+        compute.cleanup()
 
 
 def test_another_hosts_l3_agent_leaves_this_hosts_router_alone(world, rpc_options):
