@@ -1,3 +1,4 @@
-pytest_plugins = ['tests.fixtures.agents', 'tests.fixtures.databases', 'tests.fixtures.netlab',
-                  'tests.fixtures.openstack_cli', 'tests.fixtures.ovs_hosts',
-                  'tests.fixtures.rabbit', 'tests.fixtures.server']
+# Modules that other fixture modules import come first, so pytest rewrites their asserts.
+pytest_plugins = ['tests.fixtures.rabbit', 'tests.fixtures.server', 'tests.fixtures.netlab',
+                  'tests.fixtures.agents', 'tests.fixtures.databases',
+                  'tests.fixtures.openstack_cli', 'tests.fixtures.ovs_hosts']

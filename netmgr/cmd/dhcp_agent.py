@@ -17,7 +17,8 @@ from netmgr.rpc import transport as rpc_transport
 
 def build(conf, transport):
     executor = agent_executor.Executor(conf.AGENT.root_helper)
-    ovsdb = ovs_lib.OVSDB(conf.OVS.ovsdb_connection, executor=executor)
+    ovsdb = ovs_lib.OVSDB(conf.OVS.ovsdb_connection, executor=executor,
+                          ovs_rundir=conf.OVS.ovs_rundir)
     driver = interface.OVSInterfaceDriver(executor, ovsdb, conf.OVS.integration_bridge,
                                           conf.OVS.datapath_type)
     plugin_rpc = dhcp_plugin_api.DhcpPluginApi(transport, conf.host,

@@ -1,6 +1,7 @@
 """Options of the DHCP agent: [DEFAULT] dhcp_lease_duration (as Neutron names it) and [DHCP].
-The agent also reads [DEFAULT] state_path and host, [OVS] integration_bridge, datapath_type
-and ovsdb_connection, and [AGENT] root_helper and report_interval."""
+The agent also reads [DEFAULT] state_path and host, [OVS] integration_bridge, datapath_type,
+ovsdb_connection and ovs_rundir (the host's Open vSwitch, as its L2 agent names it), and
+[AGENT] root_helper and report_interval."""
 
 from oslo_config import cfg
 

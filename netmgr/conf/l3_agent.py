@@ -1,6 +1,6 @@
 """Options of the L3 agent ([L3]). The agent plugs its devices into the bridges of
-[OVS] (integration_bridge, datapath_type, ovsdb_connection) and runs commands with
-[AGENT] root_helper."""
+[OVS] (integration_bridge, datapath_type, ovsdb_connection, ovs_rundir: the host's Open
+vSwitch, as its L2 agent names it) and runs commands with [AGENT] root_helper."""
 
 from oslo_config import cfg
 

@@ -68,6 +68,9 @@ COMPUTE_OPTS = [
                help='Instances are network namespaces named <prefix><name>.'),
     cfg.StrOpt('integration_bridge', default='br-int',
                help='The OVS integration bridge of this host, for OVS VIFs.'),
+    cfg.StrOpt('ovsdb_connection', default='unix:/var/run/openvswitch/db.sock',
+               help='The OVSDB server of this host\'s Open vSwitch, where OVS VIFs are '
+                    'plugged (as its L2 agent\'s [OVS] ovsdb_connection).'),
     cfg.StrOpt('availability_zone', default='nova',
                help='Ports of instances get device_owner compute:<availability_zone>.'),
     cfg.StrOpt('dhcp_client', default='busybox udhcpc',

@@ -11,6 +11,7 @@ import uuid
 
 from netmgr.agent.linux import executor as agent_executor
 from netmgr.agent.linux import ip_lib
+from netmgr.agent.linux import ovs_lib
 from netmgr import devnames
 from nova_integration.compute import guest as guest_mod
 from nova_integration.compute import state as state_mod
@@ -40,6 +41,7 @@ class ComputeHost:
         self.conf = conf
         self.api = api or network_api.API(conf=conf)
         self.executor = executor or agent_executor.Executor()
+        self.ovsdb = ovs_lib.OVSDB(conf.compute.ovsdb_connection, executor=self.executor)
         self.state = state_mod.StateFile(conf.compute.state_file)
         self.context = types.SimpleNamespace(project_id=conf.compute.project_id, user_id=None,
                                              roles=['member'], is_admin=False)
@@ -53,7 +55,7 @@ class ComputeHost:
                                      availability_zone=self.conf.compute.availability_zone)
 
     def _driver(self, vif):
-        return registry.driver_for(vif, executor=self.executor,
+        return registry.driver_for(vif, executor=self.executor, ovsdb=self.ovsdb,
                                    disable_tx_checksum=self.conf.compute.disable_tx_checksum)
 
     def boot(self, name, nics=(), security_groups=()):

@@ -43,20 +43,6 @@ def _network(api, name):
     return network, subnet
 
 
-def _router(api, name, ext, subnets):
-    router = api.create('router', name=name, external_gateway_info={'network_id': ext['id']})
-    for subnet in subnets:
-        resp = api.put('/v2.0/routers/%s/add_router_interface' % router['id'],
-                       {'subnet_id': subnet['id']})
-        assert resp.status == 200, resp
-    return router
-
-
-def _router_ports_active(api, router_id):
-    ports = api.list('ports', {'device_id': router_id})
-    return len(ports) > 1 and all(p['status'] == 'ACTIVE' for p in ports)
-
-
 def _build(host, world):
     admin = host.server.client()
     a, b = admin.as_tenant(TENANT_A), admin.as_tenant(TENANT_B)
@@ -66,22 +52,20 @@ def _build(host, world):
     for name, api in (('net1', a), ('net2', a), ('netB', b)):
         world[name], world['sub-' + name] = _network(api, name)
         host.network_ids.append(world[name]['id'])
-    ext = world['ext'] = admin.create('network', name='net-ext', **{
-        'provider:network_type': 'flat', 'provider:physical_network': 'physnet1',
-        'router:external': True})
+    ext, world['sub-ext'] = gateway.external_network(admin, EXT_CIDR, EXT_GATEWAY)
+    world['ext'] = ext
     host.network_ids.append(ext['id'])
-    world['sub-ext'] = admin.create('subnet', network_id=ext['id'], cidr=EXT_CIDR,
-                                    ip_version=4, gateway_ip=EXT_GATEWAY, enable_dhcp=False)
-    world['routerA'] = _router(a, 'routerA', ext, [world['sub-net1'], world['sub-net2']])
+    world['routerA'] = gateway.router_with(a, 'routerA', ext,
+                                           [world['sub-net1'], world['sub-net2']])
     host.router_ids.append(world['routerA']['id'])
-    world['routerB'] = _router(b, 'routerB', ext, [world['sub-netB']])
+    world['routerB'] = gateway.router_with(b, 'routerB', ext, [world['sub-netB']])
     host.router_ids.append(world['routerB']['id'])
     for name in CIDRS:
         wait_for(lambda n=name: host.dhcp_served(world[n]['id']), timeout=30,
                  message='DHCP of %s served' % name)
     for name in ('routerA', 'routerB'):
-        wait_for(lambda n=name: _router_ports_active(admin, world[n]['id']), timeout=30,
-                 message='ports of %s ACTIVE' % name)
+        wait_for(lambda n=name: gateway.router_ports_active(admin, world[n]['id']),
+                 timeout=30, message='ports of %s ACTIVE' % name)
     for vm, api, net in (('vm1', a, 'net1'), ('vm2', a, 'net2'), ('vmB', b, 'netB')):
         world[vm] = host.boot(api, world[net], world['sub-' + net], vm)
     # The guests' DHCP clients, once every port is up.
@@ -100,7 +84,7 @@ def world(server, rpc_options, tmp_path_factory):
         factory = agents_fixture.AgentFactory(base / 'agents')
         host = gateway.GatewayHost(lab, factory, rpc_options, server, base / 'host')
         stack.callback(host.cleanup)
-        stack.callback(lambda: gateway.stop_agents(factory.agents))
+        stack.callback(lambda: agents_fixture.stop_agents(factory.agents))
         world['host'] = host.start()
         _build(host, world)
         yield world
@@ -143,14 +127,8 @@ def test_outside_sees_the_router_gateway_address(world):
 
 def test_floating_ip_reaches_the_instance_until_disassociated(world):
     lab, a, vm1, outside = world['host'].lab, world['a'], world['vm1'], world['outside']
-    fip = a.create('floatingip', floating_network_id=world['ext']['id'],
-                   port_id=vm1.port['id'])
+    fip = gateway.floating_ip_for(lab, a, world['ext'], vm1, outside, EXT_GATEWAY)
     address = fip['floating_ip_address']
-    assert lab.ping_within(outside, address, seconds=10)
-    assert gateway.peer_seen_from(lab, outside, vm1.ns, address) == EXT_GATEWAY
-    assert gateway.peer_seen_from(lab, vm1.ns, outside, EXT_GATEWAY) == address
-    wait_for(lambda: a.show('floatingip', fip['id'])['status'] == 'ACTIVE',
-             message='floating IP ACTIVE')
 
     resp = a.put('/v2.0/floatingips/%s' % fip['id'], {'floatingip': {'port_id': None}})
     assert resp.status == 200, resp
@@ -244,7 +222,7 @@ def test_a_floating_ip_removed_while_the_l3_agent_is_down_goes_at_its_start(worl
     namespace = devnames.router_namespace(world['routerA']['id'])
     assert lab.ping_within(outside, address)
     assert address in gateway.conntrack(namespace)
-    assert gateway.stop_agents([host.l3_agent]) == [0]
+    assert agents_fixture.stop_agents([host.l3_agent]) == [0]
     resp = a.put('/v2.0/floatingips/%s' % fip['id'], {'floatingip': {'port_id': None}})
     assert resp.status == 200, resp
     syncs = host.syncs()[1]
@@ -283,21 +261,11 @@ def test_deleting_everything_through_the_api_leaves_nothing(world):
              message='its NAT rules removed')
     assert 'og-' + gw_port['id'][:11] not in host.agent_ports()
     for router, api, subnets in (('routerA', a, ('net1', 'net2')), ('routerB', b, ('netB',))):
-        for net in subnets:
-            resp = api.put('/v2.0/routers/%s/remove_router_interface' % world[router]['id'],
-                           {'subnet_id': world['sub-' + net]['id']})
-            assert resp.status == 200, resp
-        api.remove('router', world[router]['id'])
+        gateway.delete_router(api, world[router], [world['sub-' + n] for n in subnets])
     for name, api in (('net1', a), ('net2', a), ('netB', b)):
         api.remove('network', world[name]['id'])
     admin.remove('network', world['ext']['id'])
-    for collection in ('networks', 'subnets', 'ports', 'routers', 'floatingips'):
-        assert admin.list(collection) == [], collection
-
-    wait_for(lambda: host.agent_namespaces() == [], timeout=20,
-             message='qdhcp-/qrouter- namespaces removed by the agents')
-    wait_for(lambda: host.agent_ports() == [], message='their OVS ports removed')
-    assert all(gateway.dnsmasq_processes(world[n]['id']) == [] for n in CIDRS)
+    host.wait_all_removed(admin)
     assert host.int_br.vif_ports() == []
     assert [d for d in agent_ports if ip_lib.device_exists(d)] == []
     assert [vm for vm in ('vm1', 'vm2', 'vmB')

@@ -4,20 +4,18 @@ gateway on a flat provider network (physnet1), an "outside" host on that network
 bridge, instances as namespaces. Routing, SNAT to the gateway IP, floating IPs, router
 removal, an agent restart and a stale qrouter- namespace."""
 
-import pathlib
 import subprocess
-import sys
 import uuid
 
 import pytest
 
 from netmgr.agent.linux import ip_lib
 from tests.fixtures.agents import AgentProcess, port_status, simulated_host, wait_for
+from tests.fixtures import gateway
 from tests.fixtures.gateway import peer_seen_from
 
 pytestmark = pytest.mark.functional
 
-L3_BIN = pathlib.Path(sys.executable).with_name('netmgr-l3-agent')
 EXT_CIDR, EXT_GATEWAY = '172.24.9.0/24', '172.24.9.1'
 FULL_SYNC = 'full sync: 1 router(s)'
 
@@ -28,12 +26,9 @@ def server(vlan_rpc_server):
 
 
 def start_l3_agent(agent_factory, rpc_options, host_name, int_br, directory):
-    agent = AgentProcess(directory, host_name, rpc_options, {
-        'OVS': {'integration_bridge': int_br.name, 'datapath_type': 'netdev'},
-        'AGENT': {'report_interval': 1},
-        'L3': {'send_arp_count': 0, 'rpc_timeout': 5, 'resync_interval': 1}},
-        binary=L3_BIN)
-    return agent_factory.add(agent)
+    return agent_factory.add(AgentProcess.l3(
+        directory, host_name, rpc_options,
+        {'integration_bridge': int_br.name, 'datapath_type': 'netdev'}))
 
 
 @pytest.fixture
@@ -97,19 +92,9 @@ def instance(netlab, api, host, network, subnet):
 
 
 def make_router(api, lab, subnets, routers_made):
-    router = api.create('router', name='r1',
-                        external_gateway_info={'network_id': lab['ext']['id']})
+    router = gateway.router_with(api, 'r1', lab['ext'], subnets)
     routers_made.append(router['id'])
-    for subnet in subnets:
-        resp = api.put('/v2.0/routers/%s/add_router_interface' % router['id'],
-                       {'subnet_id': subnet['id']})
-        assert resp.status == 200, resp
     return router
-
-
-def router_ports_active(api, router_id):
-    ports = api.list('ports', {'device_id': router_id})
-    return ports and all(p['status'] == 'ACTIVE' for p in ports)
 
 
 def conntrack(namespace):
@@ -131,7 +116,7 @@ def test_routing_snat_floating_ips_and_removal(netlab, lab, routers_made):
     namespace = 'qrouter-' + router['id']
     port1, vm1, ip1 = instance(netlab, api, host, net1, sub1)
     port2, vm2, ip2 = instance(netlab, api, host, net2, sub2)
-    wait_for(lambda: router_ports_active(api, router['id']), message='router ports ACTIVE')
+    wait_for(lambda: gateway.router_ports_active(api, router['id']), message='router ports ACTIVE')
     for port in (port1, port2):
         wait_for(lambda p=port: port_status(api, p['id']) == 'ACTIVE', message='ACTIVE')
     assert ip_lib.namespace_exists(namespace)
@@ -186,7 +171,7 @@ def test_restart_keeps_rules_once_and_removes_stale_namespaces(netlab, lab, rout
     namespace = 'qrouter-' + router['id']
     port1, vm1, ip1 = instance(netlab, api, host, net1, sub1)
     fip = api.create('floatingip', floating_network_id=lab['ext']['id'], port_id=port1['id'])
-    wait_for(lambda: router_ports_active(api, router['id']), message='router ports ACTIVE')
+    wait_for(lambda: gateway.router_ports_active(api, router['id']), message='router ports ACTIVE')
     assert netlab.ping_within(outside, fip['floating_ip_address'], seconds=10)
     rules = nat_rules(namespace)
     devices = ip_lib.list_devices(namespace)

@@ -1,16 +1,14 @@
 """Two simulated hosts, each a network namespace running its own netmgr-linuxbridge-agent
-(``ip netns exec``), joined by an underlay veth pair (VXLAN tunnel IPs) and a second veth
-pair that is physnet1's interface on both. Neither host lists the other's tunnel IP: the
-agents learn them from the server (tunnel_sync, tunnel_update). Instances are namespaces
-whose veth's host end is ``tap<port-id[:11]>`` in the host namespace, as the Linux bridge VIF
-driver makes it.
+(an AgentProcess with ``namespace``), joined by an underlay veth pair (VXLAN tunnel IPs) and a
+second veth pair that is physnet1's interface on both. Neither host lists the other's tunnel
+IP: the agents learn them from the server (tunnel_sync, tunnel_update). Instances are
+namespaces whose veth's host end is ``tap<port-id[:11]>`` in the host namespace, as the Linux
+bridge VIF driver makes it.
 
 A host namespace has its own loopback, so each one gets a relay from its 127.0.0.1:5672 to
-RabbitMQ on the machine's 127.0.0.1."""
+RabbitMQ on the machine's 127.0.0.1 (tests/fixtures/rabbit.py)."""
 
-import ctypes
 import pathlib
-import socket
 import sys
 import threading
 
@@ -25,71 +23,6 @@ from tests.functional.rest_helpers import _net
 pytestmark = pytest.mark.functional
 
 LB_BIN = pathlib.Path(sys.executable).with_name('netmgr-linuxbridge-agent')
-CLONE_NEWNET = 0x40000000
-
-
-class RabbitRelay:
-    """Accepts on 127.0.0.1:RABBIT_PORT inside ``namespace`` and relays each connection to
-    RabbitMQ on the machine's 127.0.0.1 (the listening socket is made by a thread that
-    entered the namespace; setns is per thread)."""
-
-    def __init__(self, namespace):
-        made = {}
-
-        def make():
-            libc = ctypes.CDLL(None, use_errno=True)
-            with open('/var/run/netns/%s' % namespace) as ns:
-                if libc.setns(ns.fileno(), CLONE_NEWNET) != 0:
-                    made['error'] = OSError(ctypes.get_errno(), 'setns')
-                    return
-            sock = socket.socket()
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.bind((rabbit.RABBIT_HOST, rabbit.RABBIT_PORT))
-            sock.listen(16)
-            made['sock'] = sock
-
-        maker = threading.Thread(target=make)
-        maker.start()
-        maker.join()
-        if 'error' in made:
-            raise made['error']
-        self.listener = made['sock']
-        self.sockets = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                inner, _ = self.listener.accept()
-            except OSError:
-                return
-            outer = socket.create_connection((rabbit.RABBIT_HOST, rabbit.RABBIT_PORT))
-            self.sockets += [inner, outer]
-            for src, dst in ((inner, outer), (outer, inner)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
-
-    @staticmethod
-    def _pump(src, dst):
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                dst.sendall(data)
-        except OSError:
-            pass
-        for sock in (src, dst):
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def close(self):
-        for sock in [self.listener] + self.sockets:
-            try:
-                sock.close()
-            except OSError:
-                pass
 
 
 @pytest.fixture(scope='module')
@@ -121,11 +54,21 @@ def hosts(netlab, agent_factory, rpc_options, server):
     tunnel_ips = ['192.0.2.1', '192.0.2.2']
     ip_lib.IPDevice(underlay + 'a', namespaces[0]).add_address('192.0.2.1/24')
     ip_lib.IPDevice(underlay + 'b', namespaces[1]).add_address('192.0.2.2/24')
-    relays = [RabbitRelay(ns) for ns in namespaces]
+    relays = [rabbit.RabbitRelay(ns) for ns in namespaces]
+    try:
+        yield _start_agents(netlab, agent_factory, rpc_options, server, namespaces, tunnel_ips,
+                            (physical + 'a', physical + 'b'))
+    finally:
+        agent_factory.stop_all()
+        for relay in relays:
+            relay.close()
+
+
+def _start_agents(netlab, agent_factory, rpc_options, server, namespaces, tunnel_ips,
+                  physicals):
     made = []
     # taps are found through link events, with the default 2 s rescan as the safety net
-    for number, (ns, local, phys) in enumerate(zip(
-            namespaces, tunnel_ips, (physical + 'a', physical + 'b'))):
+    for number, (ns, local, phys) in enumerate(zip(namespaces, tunnel_ips, physicals)):
         name = '%s-lb%d' % (netlab.prefix, number + 1)
         agent = agent_factory.add(AgentProcess(
             agent_factory.base_dir / name, name, rpc_options,
@@ -137,10 +80,7 @@ def hosts(netlab, agent_factory, rpc_options, server):
     for host in made:
         wait_for(lambda h=host: server.client().list('agents', {'host': h.name}),
                  message='agent report of %s' % host.name)
-    yield made
-    agent_factory.stop_all()
-    for relay in relays:
-        relay.close()
+    return made
 
 
 def boot(netlab, api, host, network, ip=None, **attrs):

@@ -238,17 +238,22 @@ def remove_namespace(namespace, driver, external_bridge=None):
 
 
 def plugged_elsewhere(namespace, driver, external_bridge=None, empty_is_mine=True):
-    """Whether a router device of ``namespace`` is plugged into a bridge this agent does not
-    use: the router of another L3 agent on this machine (simulated hosts), left alone. A
-    namespace with no router device yet may be another agent's being set up: it counts as
-    this agent's only when ``empty_is_mine`` (at start, to remove what an earlier run left)."""
+    """Whether a router device of ``namespace`` is plugged elsewhere: its peer is not in this
+    agent's network namespace (another host's, when simulated hosts share one machine and so
+    its namespace names) or is on a bridge this agent does not use (another L3 agent beside
+    this one). Such a router is another agent's and is left alone. A namespace with no
+    router device yet may be another agent's being set up: it counts as this agent's only
+    when ``empty_is_mine`` (at start, to remove what an earlier run left)."""
     mine = {driver.integration_bridge, external_bridge or driver.integration_bridge}
     devices = [name for name in ip_lib.list_devices(namespace)
                if name.startswith(ROUTER_DEVICES)]
     if not devices:
         return not empty_is_mine
     for name in devices:
-        bridge = driver.ovsdb.interface_bridge(devnames.peer_name(name))
+        peer = devnames.peer_name(name)
+        if not ip_lib.device_exists(peer):
+            return True
+        bridge = driver.ovsdb.interface_bridge(peer)
         if bridge is not None and bridge not in mine:
             return True
     return False

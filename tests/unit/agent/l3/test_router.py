@@ -168,3 +168,38 @@ def test_external_network_bridge_and_delete(lab):
     assert NS not in kernel.namespaces
     assert ('unplug', 'qg-gggggggg-gg', 'br-ex') in driver.calls
     assert ('unplug', 'qr-i0xxxxxxxxx', None) in driver.calls
+
+
+class FakeOVSDB:
+    def __init__(self, bridges):
+        self.bridges = bridges          # interface -> bridge
+
+    def interface_bridge(self, interface):
+        return self.bridges.get(interface)
+
+
+@pytest.mark.parametrize('host_devices, bridges, elsewhere', [
+    # peers here, on br-int or the external bridge (or no longer in OVSDB): this agent's
+    ({'or-i0xxxxxxxxx', 'og-gggggggg-gg'}, {'or-i0xxxxxxxxx': 'br-int',
+                                            'og-gggggggg-gg': 'br-ex'}, False),
+    ({'or-i0xxxxxxxxx', 'og-gggggggg-gg'}, {}, False),
+    # a peer on another bridge: another L3 agent beside this one
+    ({'or-i0xxxxxxxxx', 'og-gggggggg-gg'}, {'or-i0xxxxxxxxx': 'br-int2'}, True),
+    # a peer not in this agent's namespace: another host's router
+    ({'og-gggggggg-gg'}, {'og-gggggggg-gg': 'br-ex'}, True),
+    (set(), {}, True),
+])
+def test_plugged_elsewhere(lab, monkeypatch, host_devices, bridges, elsewhere):
+    kernel, driver, _executor = lab
+    kernel.namespaces[NS] = {'lo': [], 'qr-i0xxxxxxxxx': [], 'qg-gggggggg-gg': []}
+    monkeypatch.setattr(router_mod.ip_lib, 'device_exists',
+                        lambda name, namespace=None: namespace is None and name in host_devices)
+    driver.ovsdb = FakeOVSDB(bridges)
+    assert router_mod.plugged_elsewhere(NS, driver, 'br-ex') is elsewhere
+
+
+def test_an_empty_namespace_is_this_agents_only_when_said(lab):
+    kernel, driver, _executor = lab
+    kernel.namespaces[NS] = {'lo': []}
+    assert router_mod.plugged_elsewhere(NS, driver) is False
+    assert router_mod.plugged_elsewhere(NS, driver, empty_is_mine=False) is True

@@ -1,7 +1,10 @@
-"""netmgr-compute's pieces that need no kernel: --nic parsing, the DHCP decision, state."""
+"""netmgr-compute's pieces that need no kernel: --nic parsing, the DHCP decision, state, the
+Open vSwitch its OVS VIFs go to."""
 
 import pytest
 
+from netmgr import conf as nm_conf
+from netmgr.conf import nova_network
 from nova_integration.compute import cmd
 from nova_integration.compute import guest
 from nova_integration.compute import host
@@ -76,3 +79,21 @@ def test_dhcp_client_runs_in_the_instance_with_a_lease_script(tmp_path):
     assert cmd[cmd.index('-t') + 1] == '7'
     script = cmd[cmd.index('-s') + 1]
     assert 'ip addr add "$ip/' in open(script).read()
+
+
+@pytest.mark.parametrize('overrides, connection', [
+    ({}, 'unix:/var/run/openvswitch/db.sock'),
+    ({'compute.ovsdb_connection': 'unix:/srv/h1/db.sock'}, 'unix:/srv/h1/db.sock'),
+])
+def test_ovs_vifs_are_plugged_into_the_configured_open_vswitch(tmp_path, overrides,
+                                                               connection):
+    conf = nm_conf.new_conf(state_path=str(tmp_path))
+    nova_network.register(conf)
+    for name, value in overrides.items():
+        group, option = name.split('.')
+        conf.set_override(option, value, group=group)
+    compute = host.ComputeHost(conf, api=object(), executor=object())
+    for vif_type, details in (('ovs', {}), ('ovs', {'ovs_hybrid_plug': True})):
+        driver = compute._driver({'id': 'p', 'type': vif_type, 'details': details})
+        assert driver.ovsdb.connection == connection
+        assert driver.executor is compute.executor
