@@ -1,26 +1,28 @@
-"""netmgr's main job, all on this host with SQLite: the server, the OVS agent, the DHCP and L3
-helpers, the seed scenario through the API, two instances booted by netmgr-compute with
-``--nic``, their DHCP leases, pings across the router and from the outside to a floating IP,
-a report, then cleanup (``--keep`` leaves everything running and says how to stop it).
+"""netmgr's main job on three simulated hosts, each a network namespace running its own Open
+vSwitch, joined by an underlay (tests/fixtures/ovs_hosts.py): a gateway host (OVS, DHCP and L3
+agents) and two compute hosts (an OVS agent, netmgr-compute). The server (SQLite, a RabbitMQ
+virtual host of its own) runs here; the agents run inside their hosts, RabbitMQ through a
+relay. Tenant networks are vxlan (the default tenant_network_types): each OVS agent carries
+them from its host's underlay address ([OVS] local_ip, [AGENT] tunnel_types). The external
+network is flat on the gateway host's physical bridge, with an "outside" namespace on it.
 
-Everything the demo makes on the host is named with one prefix (``dm`` + 4 hex digits) and
-removed by record: OVS bridges, the "outside" namespace, instance namespaces; the agents
-remove the qdhcp-/qrouter- namespaces of the networks and routers the demo deletes.
+The seed scenario through the API, vm1 booted by netmgr-compute on compute host 1 and vm2 on
+compute host 2 with DHCP leases, pings across the router, SNAT, DNAT through a floating IP (none
+after disassociation), a report with the seconds of each step, then cleanup by record (names
+prefixed ``dm`` + 4 hex digits; processes by PID). ``--keep`` leaves it all running.
 
     .venv/bin/python tools/demo.py [--keep] [--workdir DIR]
+    .venv/bin/python tools/demo.py --cleanup --workdir DIR
 """
 
 import argparse
 import json
-import os
 import pathlib
 import secrets
-import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
+import types
 import warnings
 
 warnings.filterwarnings('ignore', category=DeprecationWarning)
@@ -30,274 +32,305 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from netmgr.agent.linux import ip_lib  # noqa: E402
-from tests.fixtures import agents as agent_procs  # noqa: E402
+from netmgr import constants  # noqa: E402
+from tests.fixtures import agents as agents_mod  # noqa: E402
+from tests.fixtures import compute as compute_mod  # noqa: E402
+from tests.fixtures import gateway as gateway_mod  # noqa: E402
 from tests.fixtures import netlab as netlab_mod  # noqa: E402
+from tests.fixtures import ovs_hosts  # noqa: E402
 from tests.fixtures import rabbit  # noqa: E402
 from tests.fixtures import server as server_mod  # noqa: E402
 
-BIN = pathlib.Path(sys.executable).parent
 TENANT = 'demo'
 EXTERNAL_CIDR, EXTERNAL_GATEWAY = '192.168.0.0/24', '192.168.0.1'
-VLAN_RANGE = 'physnet1:100:199'
+EXTERNAL_PHYSNET = 'public'
+TUNNEL_TYPES = ('vxlan',)
+ROLES = {'gateway': 'gw', 'compute-1': 'c1', 'compute-2': 'c2'}    # role: host name suffix
+VMS = (('vm1', 'compute-1', 'net1'), ('vm2', 'compute-2', 'net2'))
 STATE_FILE = 'demo-state.json'     # what a --keep run left, for --cleanup
+SETTLE = 60                        # seconds anything the agents do may take
 
 
 class Report:
+    """Results, and the seconds each step took (a step lasts until the next one starts)."""
+
     def __init__(self):
         self.started = time.monotonic()
-        self.lines = []
-        self.failures = 0
+        self.lines, self.steps, self.failures = [], [], 0
+        self.current = None
 
     def step(self, text):
+        self.end_step()
+        self.current = (text, time.monotonic())
         print('==> %s' % text, flush=True)
 
+    def end_step(self):
+        if self.current:
+            text, start = self.current
+            self.steps.append((time.monotonic() - start, text))
+            self.current = None
+
     def result(self, what, ok, detail=''):
-        mark = 'ok  ' if ok else 'FAIL'
         self.failures += 0 if ok else 1
-        line = '[%s] %s%s' % (mark, what, (': ' + detail) if detail else '')
+        line = '[%s] %s%s' % ('ok  ' if ok else 'FAIL', what, (': ' + detail) if detail else '')
         self.lines.append(line)
         print('    ' + line, flush=True)
 
     def print(self):
-        print('\n' + '=' * 72)
-        print('netmgr demo report (%.1f s)' % (time.monotonic() - self.started))
-        print('=' * 72)
-        for line in self.lines:
-            print(line)
-        print('=' * 72)
-        print('%s' % ('ALL CHECKS PASSED' if not self.failures
-                      else '%d CHECK(S) FAILED' % self.failures))
-
-
-class DemoError(Exception):
-    pass
-
-
-def timed(fn, *args, **kwargs):
-    start = time.monotonic()
-    value = fn(*args, **kwargs)
-    return value, time.monotonic() - start
+        self.end_step()
+        total = time.monotonic() - self.started
+        rule = '=' * 78
+        lines = (['', rule, 'netmgr demo report (%.1f s)' % total, rule] + self.lines +
+                 ['-' * 78, 'seconds per step:'] + ['%8.2f  %s' % s for s in self.steps] +
+                 ['%8.2f  total' % total, rule])
+        lines.append('ALL CHECKS PASSED' if not self.failures
+                     else '%d CHECK(S) FAILED' % self.failures)
+        print('\n'.join(lines), flush=True)
 
 
 class Demo:
-    def __init__(self, workdir, keep, report):
-        self.workdir = pathlib.Path(workdir)
-        self.keep = keep
-        self.report = report
-        self.lab = netlab_mod.NetLab(prefix='dm' + secrets.token_hex(2))
-        self.host = self.lab.prefix + '-host'
-        self.exchange = 'netmgr-demo-' + self.lab.prefix
-        self.rpc = {'rpc_enabled': True, 'transport_url': rabbit.TRANSPORT_URL,
-                    'control_exchange': self.exchange}
-        self.agents = agent_procs.AgentFactory(self.workdir / 'agents')
-        self.server = None
-        self.instances = []
-        self.vms = {}
-        self.resource_ids = set()
+    def __init__(self, workdir, report):
+        self.workdir, self.report = pathlib.Path(workdir), report
+        self.lab = self.server = self.vhost = self.gateway = None
+        self.hosts, self.computes, self.vms = {}, {}, {}
 
-    # ---- the host: server, bridges, agents ---------------------------------------------------
-
-    def start_services(self):
-        self.report.step('starting netmgr-server (SQLite, RabbitMQ exchange %s)'
-                         % self.exchange)
-        self.server = server_mod.start_server(
-            self.workdir / 'server', api_workers=1, **self.rpc,
-            sections={'l2': {'tenant_network_types': 'vlan',
-                             'network_vlan_ranges': VLAN_RANGE,
-                             'flat_networks': 'public'}})
+    def connect_api(self):
         self.admin = self.server.client().as_tenant('admin', roles='admin')
         self.api = self.server.client().as_tenant(TENANT)
-        self.int_br = self.lab.bridge()
-        self.phys_br = self.lab.bridge()
-        self.ext_br = self.lab.bridge()
-        self.report.step('starting the OVS agent, DHCP and L3 helpers on host %s' % self.host)
-        ovs_sections = {'integration_bridge': self.int_br.name, 'datapath_type': 'netdev',
-                        'bridge_mappings': 'physnet1:%s,public:%s' % (self.phys_br.name,
-                                                                      self.ext_br.name)}
-        # dnsmasq stays root: it reads its files under the work directory, which may sit
-        # in a private (0700) temporary directory.
-        common = {'OVS': ovs_sections, 'AGENT': {'report_interval': 2},
-                  'DHCP': {'dnsmasq_user': 'root'}}
-        for binary in ('netmgr-ovs-agent', 'netmgr-dhcp-agent', 'netmgr-l3-agent'):
-            self.agents.add(agent_procs.AgentProcess(
-                self.workdir / 'agents', self.host, self.rpc, common, binary=BIN / binary,
-                options={'state_path': self.workdir / 'state'}))
-        agent_procs.wait_for(lambda: len(self.admin.list('agents', {'host': self.host})) == 3,
-                             timeout=60, message='three agents reporting')
-        agents = self.admin.list('agents', {'host': self.host})
-        self.report.result('agents alive', all(a['alive'] for a in agents),
-                           ', '.join(sorted(a['agent_type'] for a in agents)))
-        self.outside = self.lab.namespace()
-        self.lab.veth_into(self.outside, self.ext_br,
-                           address='%s/24' % EXTERNAL_GATEWAY)
+
+    # ---- server, hosts, agents -------------------------------------------------------------
+
+    def start(self):
+        self.report.step('a RabbitMQ virtual host and netmgr-server (SQLite)')
+        self.vhost = rabbit.add_vhost('netmgr-demo-')
+        self.rpc = rabbit.options_for(self.vhost)
+        self.server = server_mod.start_server(self.workdir / 'server', api_workers=1,
+                                              **self.rpc)
+        self.connect_api()
+        self.report.step('three hosts, each with its own Open vSwitch, on one underlay')
+        self.lab = ovs_hosts.OvsHostLab(netlab_mod.NetLab(prefix='dm' + secrets.token_hex(2)))
+        for role, suffix in ROLES.items():
+            self.hosts[role] = self.lab.add_host(suffix)
+            self.hosts[role].start_relay(process=True)      # outlives this process (--keep)
+        self.report.result('hosts', True, ', '.join(
+            '%s %s (underlay %s)' % (role, h.name, h.local_ip) for role, h in self.hosts.items()))
+        self.report.step('agents: OVS on every host, DHCP and L3 on the gateway')
+        for role in ('compute-1', 'compute-2'):
+            self.lab.start_agents(self.hosts[role], self.rpc, kinds=('ovs',),
+                                  physical_networks=(), tunnel_types=TUNNEL_TYPES,
+                                  directory=self.workdir / role / 'agents')
+        self.gateway = gateway_mod.GatewayOnOvsHost(
+            self.lab, self.rpc, self.server, self.workdir / 'gateway',
+            host=self.hosts['gateway'], physical_network=EXTERNAL_PHYSNET,
+            tunnel_types=TUNNEL_TYPES).start()
+        agents = agents_mod.wait_for(lambda: alive(self.admin.list('agents'), 5),
+                                     timeout=SETTLE, message='five agents alive')
+        for role, host in self.hosts.items():
+            mine = [a for a in agents if a['host'] == host.name]
+            ovs = [a['configurations'] for a in mine
+                   if a['agent_type'] == constants.AGENT_TYPE_OVS]
+            tunnels = [(c.get('tunnel_types'), c.get('tunneling_ip')) for c in ovs]
+            self.report.result('%s agents alive, vxlan from %s' % (role, host.local_ip),
+                               tunnels == [(list(TUNNEL_TYPES), host.local_ip)],
+                               ', '.join(sorted(a['agent_type'] for a in mine)))
+        self.outside = self.lab.connect(self.hosts['gateway'], self.gateway.phys_br,
+                                        address=EXTERNAL_GATEWAY + '/24').namespace
 
     # ---- the seed scenario -----------------------------------------------------------------
 
     def seed(self):
-        self.report.step('seed scenario: net1, net2, net-ext, routerA, a floating IP')
-        api, admin = self.api, self.admin
-        self.net1 = api.create('network', name='net1')
-        self.subnet1 = api.create('subnet', name='subnet1', network_id=self.net1['id'],
-                                  ip_version=4, cidr='10.0.0.0/24')
-        self.net2 = api.create('network', name='net2')
-        self.subnet2 = api.create('subnet', name='subnet2', network_id=self.net2['id'],
-                                  ip_version=4, cidr='10.0.1.0/24')
-        self.ext = admin.create('network', name='net-ext', **{
-            'router:external': True, 'provider:network_type': 'flat',
-            'provider:physical_network': 'public'})
-        admin.create('subnet', name='subnet-ext', network_id=self.ext['id'], ip_version=4,
-                     cidr=EXTERNAL_CIDR, gateway_ip=EXTERNAL_GATEWAY, enable_dhcp=False)
-        self.router = api.create('router', name='routerA',
-                                 external_gateway_info={'network_id': self.ext['id']})
-        for subnet in (self.subnet1, self.subnet2):
-            resp = api.put('/v2.0/routers/%s/add_router_interface' % self.router['id'],
-                           {'subnet_id': subnet['id']})
-            assert resp.status == 200, resp
-        gateway_ip = api.show('router', self.router['id'])['external_gateway_info'][
+        self.report.step('seed scenario: net1, net2, net-ext, routerA')
+        api, self.nets, subnets = self.api, {}, []
+        for number, cidr in ((1, '10.0.0.0/24'), (2, '10.0.1.0/24')):
+            network = api.create('network', name='net%d' % number)
+            subnets.append(api.create('subnet', name='subnet%d' % number, ip_version=4,
+                                      network_id=network['id'], cidr=cidr))
+            self.nets[network['name']] = self.admin.show('network', network['id'])
+        self.ext, _ = gateway_mod.external_network(self.admin, EXTERNAL_CIDR, EXTERNAL_GATEWAY,
+                                                   EXTERNAL_PHYSNET)
+        self.router = gateway_mod.router_with(api, 'routerA', self.ext, subnets)
+        self.gateway.network_ids += [n['id'] for n in self.nets.values()] + [self.ext['id']]
+        self.gateway.router_ids.append(self.router['id'])
+        self.gateway_ip = api.show('router', self.router['id'])['external_gateway_info'][
             'external_fixed_ips'][0]['ip_address']
-        self.report.result('routerA', True, 'gateway %s on net-ext, interfaces 10.0.0.1, '
-                           '10.0.1.1' % gateway_ip)
-        self.gateway_ip = gateway_ip
+        self.report.result('routerA', True, 'gateway %s on net-ext (flat, %s), interfaces '
+                           '10.0.0.1, 10.0.1.1' % (self.gateway_ip, EXTERNAL_PHYSNET))
+        kinds = {(n['provider:network_type'], n['mtu']) for n in self.nets.values()}
+        self.report.result('net1 and net2 are vxlan, mtu 1450', kinds == {('vxlan', 1450)},
+                           ', '.join('%s %s segment %s mtu %s' % (
+                               name, n['provider:network_type'],
+                               n['provider:segmentation_id'], n['mtu'])
+                               for name, n in self.nets.items()))
+        self.report.step('the gateway host serves DHCP on net1 and net2 and wires routerA')
+        ready = self.settled(lambda: all(self.gateway.dhcp_served(n['id'])
+                                         for n in self.nets.values()) and
+                             gateway_mod.router_ports_active(self.admin, self.router['id']))
+        self.report.result('DHCP and routerA ready on the gateway', ready is not None,
+                           'in %.2f s' % ready if ready is not None else '')
+
+    @staticmethod
+    def settled(predicate, timeout=SETTLE):
+        """Seconds until ``predicate`` held, or None if it did not within ``timeout``."""
+        start = time.monotonic()
+        try:
+            agents_mod.wait_for(predicate, timeout=timeout, interval=0.1)
+        except AssertionError:
+            return None
+        return time.monotonic() - start
 
     # ---- instances -------------------------------------------------------------------------
 
-    def write_compute_config(self):
-        """netmgr-compute reads the server's file (database, RPC) and this one (its host,
-        bridge and instance names)."""
-        lines = ['[DEFAULT]', 'host = %s' % self.host, '',
-                 '[compute]', 'integration_bridge = %s' % self.int_br.name,
-                 'namespace_prefix = %s-' % self.lab.prefix, 'project_id = %s' % TENANT,
-                 'state_file = %s' % (self.workdir / 'compute.json')]
-        self.compute_config = self.workdir / 'compute.conf'
-        self.compute_config.write_text('\n'.join(lines) + '\n')
-
-    def compute(self, *args):
-        cmd = [str(BIN / 'netmgr-compute'), '--config-file', str(self.server.config),
-               '--config-file', str(self.compute_config)]
-        result = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=180)
-        if result.returncode != 0:
-            raise DemoError('netmgr-compute %s failed (%d): %s%s' % (
-                ' '.join(args), result.returncode, result.stdout, result.stderr))
-        return result.stdout
+    def compute(self, role):
+        """netmgr-compute as run on ``role``'s host (tests/fixtures/compute.py)."""
+        if role not in self.computes:
+            self.computes[role] = compute_mod.Compute.on_ovs_host(
+                self.server, self.lab, self.hosts[role], self.workdir / 'compute',
+                suffix=ROLES[role], network_manager=None, physical_network=None,
+                fixed_range=None, flat_injected=None, compute={'project_id': TENANT})
+        return self.computes[role]
 
     def boot(self):
-        self.write_compute_config()
-        for name, net in (('vm1', self.net1), ('vm2', self.net2)):
-            self.report.step('netmgr-compute boot --nic net-id=%s %s' % (net['id'], name))
-            out, seconds = timed(self.compute, 'boot', '--nic', 'net-id=%s' % net['id'], name)
-            self.instances.append(name)
-            vif = json.loads(out)[0]
-            port = self.api.show('port', vif['id'])
-            namespace = '%s-%s' % (self.lab.prefix, name)
-            got = instance_addresses(self.lab.executor, namespace)
-            want = port['fixed_ips'][0]['ip_address']
+        for name, role, network in VMS:
+            host, net = self.hosts[role], self.nets[network]
+            self.report.step('netmgr-compute on %s: boot --nic net-id=<%s> %s'
+                             % (role, network, name))
+            compute = self.compute(role)
+            start = time.monotonic()
+            info, done = compute.boot(name, 'net-id=%s' % net['id'])
+            if info is None:
+                raise AssertionError('netmgr-compute boot %s failed (%d): %s' % (
+                    name, done.returncode, (done.stderr.strip().splitlines() or [''])[-1]))
+            seconds, port = time.monotonic() - start, self.admin.show('port', info[0]['id'])
+            namespace, want = compute.namespace(name), port['fixed_ips'][0]['ip_address']
+            got = [a.split('/')[0] for a in compute_mod.inner_addresses(namespace)]
             self.report.result('%s DHCP lease' % name, want in got,
                                '%s on %s, %.2f s from boot to lease (port %s)' % (
-                                   ', '.join(got) or 'no address', net['name'], seconds,
+                                   ', '.join(got) or 'no address', network, seconds,
                                    port['status']))
-            self.vms[name] = {'ip': want, 'port': port, 'namespace': namespace}
+            self.vms[name] = {'ip': want, 'port': port, 'namespace': namespace, 'host': host,
+                              'devname': info[0]['devname']}
+        placed = {name: (vm['port']['binding:host_id'],
+                         vm['devname'] in vm['host'].port_names(vm['host'].integration_bridge))
+                  for name, vm in self.vms.items()}
+        self.report.result(
+            'vm1 and vm2 on different hosts',
+            placed['vm1'][0] != placed['vm2'][0] and all(
+                placed[name] == (self.vms[name]['host'].name, True) for name in placed),
+            ', '.join('%s on %s (its tap on that host\'s br-int)' % (name, placed[name][0])
+                      for name in sorted(placed)))
 
     # ---- checks ----------------------------------------------------------------------------
 
-    def ping(self, namespace, address, seconds=10):
-        deadline = time.monotonic() + seconds
-        start = time.monotonic()
-        while time.monotonic() < deadline:
-            try:
-                self.lab.executor.execute(['ping', '-c1', '-W0.2', '-n', '-q', address],
-                                          namespace=namespace)
-                return time.monotonic() - start
-            except Exception:  # not answered yet
-                pass
-        return None
+    def reaches(self, namespace, address, timeout=20):
+        return self.settled(lambda: compute_mod.ping(namespace, address), timeout)
 
     def check(self):
-        vm1, vm2 = self.vms['vm1'], self.vms['vm2']
-        self.report.step('ping vm1 (net1) -> vm2 (net2) through routerA')
-        took = self.ping(vm1['namespace'], vm2['ip'])
+        vm1, vm2, netlab = self.vms['vm1'], self.vms['vm2'], self.lab.netlab
+        self.report.step('ping vm1 (compute-1, net1) -> vm2 (compute-2, net2) through routerA')
+        took = self.reaches(vm1['namespace'], vm2['ip'])
         self.report.result('vm1 -> vm2 across the router', took is not None,
-                           '%s -> %s' % (vm1['ip'], vm2['ip']))
-        self.report.step('ping vm2 -> the outside host (SNAT to %s)' % self.gateway_ip)
-        took = self.ping(vm2['namespace'], EXTERNAL_GATEWAY)
-        self.report.result('vm2 -> outside %s (SNAT)' % EXTERNAL_GATEWAY, took is not None)
-        self.report.step('floating IP for vm1, ping it from the outside host')
+                           '%s -> %s, over vxlan through the gateway host%s' % (
+                               vm1['ip'], vm2['ip'], ', %.2f s' % took if took else ''))
+        self.report.step('vm2 -> the outside host, which sees the router\'s address (SNAT)')
+        seen = None
+        if self.reaches(vm2['namespace'], EXTERNAL_GATEWAY) is not None:
+            try:
+                seen = gateway_mod.peer_seen_from(netlab, vm2['namespace'], self.outside,
+                                                  EXTERNAL_GATEWAY)
+            except Exception as exc:  # no TCP connection: the report says why
+                seen = '%s: %s' % (type(exc).__name__, exc)
+        self.report.result('vm2 -> outside %s (SNAT)' % EXTERNAL_GATEWAY,
+                           seen == self.gateway_ip, 'the outside sees %s' % (seen or 'nothing'))
+        self.report.step('a floating IP for vm1, reached from the outside host (DNAT)')
         start = time.monotonic()
-        self.fip = self.api.create('floatingip', floating_network_id=self.ext['id'],
-                                   port_id=vm1['port']['id'])
-        took = self.ping(self.outside, self.fip['floating_ip_address'])
+        instance = types.SimpleNamespace(port=vm1['port'], ns=vm1['namespace'])
+        try:
+            fip = gateway_mod.floating_ip_for(netlab, self.api, self.ext, instance,
+                                              self.outside, EXTERNAL_GATEWAY)
+            address, detail = fip['floating_ip_address'], (
+                '%.2f s from floating IP create to answered pings both ways, ACTIVE'
+                % (time.monotonic() - start))
+        except AssertionError as exc:
+            fip = None
+            address, detail = '?', 'AssertionError: %s' % exc
         self.report.result('outside -> floating IP %s -> vm1 %s (DNAT)' % (
-            self.fip['floating_ip_address'], vm1['ip']), took is not None,
-            '%.2f s from floating IP create to the first answered ping'
-            % (time.monotonic() - start) if took is not None else '')
-        self.api.put('/v2.0/floatingips/%s' % self.fip['id'],
-                     {'floatingip': {'port_id': None}})
-        gone = agent_procs.wait_for(
-            lambda: self.ping(self.outside, self.fip['floating_ip_address'], 1) is None,
-            timeout=15, message='floating IP disassociated')
-        self.report.result('after disassociation the floating IP no longer answers', gone)
+            address, vm1['ip']), fip is not None, detail)
+        if fip is None:
+            return
+        self.report.step('disassociate the floating IP')
+        self.api.put('/v2.0/floatingips/%s' % fip['id'], {'floatingip': {'port_id': None}})
+        gone = self.settled(lambda: not netlab.ping(self.outside, address), timeout=20)
+        self.report.result('after disassociation the floating IP no longer answers',
+                           gone is not None)
 
     # ---- cleanup ---------------------------------------------------------------------------
 
     def cleanup(self):
         self.report.step('cleaning up')
-        steps = []
-        if self.instances:
-            steps.append(lambda: self.compute('delete', *self.instances))
+        steps = [lambda c=c: self.delete_instances(c) for c in self.computes.values()]
         if self.server is not None:
             steps.append(self.delete_resources)
-        steps += [self.agents.stop_all, lambda: self.server and self.server.stop(),
-                  self.lab.cleanup, self.remove_leftovers]
+        if self.lab is not None:
+            steps.append(lambda: agents_mod.stop_agents(
+                [a for host in self.lab.hosts for a in host.agents.values()]))
+        steps += [self.gateway.cleanup] if self.gateway else []
+        steps += [c.cleanup for c in self.computes.values()]
+        steps += [self.server.stop] if self.server else []
+        steps += [self.lab.cleanup] if self.lab else []
+        steps += [lambda: rabbit.delete_vhost(self.vhost)] if self.vhost else []
         for step in steps:
             try:
                 step()
             except Exception as exc:  # go on removing the rest; the report says what failed
                 self.report.result('cleanup', False, '%s: %s' % (type(exc).__name__, exc))
-        left = self.lab.leftovers() + [n for n in ip_lib.list_namespaces()
-                                       if n.split('-', 1)[-1] in self.resource_ids]
-        self.report.result('nothing left behind (namespaces, bridges, devices)', not left,
-                           ', '.join(left))
+        left = (self.lab.leftovers() if self.lab else []) + (
+            self.gateway.agent_namespaces() if self.gateway else [])
+        self.report.result('nothing left behind (processes, namespaces, devices, files)',
+                           not left, ', '.join(left))
+
+    def delete_instances(self, compute):
+        for name in compute.names:
+            if not ip_lib.namespace_exists(compute.namespace(name)):
+                continue        # its boot failed, and removed what it made
+            done = compute.run('delete', name)
+            if done.returncode != 0:
+                raise AssertionError('netmgr-compute delete %s: %s' % (
+                    name, (done.stderr.strip().splitlines() or [''])[-1]))
 
     def delete_resources(self):
+        """Through the API; the agents remove what they made for it."""
         api, admin = self.api, self.admin
         for fip in api.list('floatingips'):
             api.remove('floatingip', fip['id'])
         for router in api.list('routers'):
-            self.resource_ids.add(router['id'])
+            self.gateway.router_ids.append(router['id'])
             for port in api.list('ports', {'device_id': router['id'],
                                            'device_owner': 'network:router_interface'}):
-                api.put('/v2.0/routers/%s/remove_router_interface' % router['id'],
-                        {'port_id': port['id']})
+                resp = api.put('/v2.0/routers/%s/remove_router_interface' % router['id'],
+                               {'port_id': port['id']})
+                assert resp.status == 200, resp
             api.remove('router', router['id'])
         for network in admin.list('networks'):
-            self.resource_ids.add(network['id'])
+            self.gateway.network_ids.append(network['id'])
             admin.remove('network', network['id'])
-        # The agents remove their namespaces when they hear of the deletes.
-        agent_procs.wait_for(lambda: not [n for n in ip_lib.list_namespaces()
-                                          if n.split('-', 1)[-1] in self.resource_ids],
-                             timeout=30, message='qdhcp-/qrouter- namespaces removed')
+        self.gateway.wait_all_removed(admin)
 
-    def remove_leftovers(self):
-        """Anything of this demo still there after the agents stopped (a failed run)."""
-        for name in ip_lib.list_namespaces():
-            if name.startswith(self.lab.prefix) or (
-                    name.split('-', 1)[-1] in self.resource_ids and
-                    name.split('-', 1)[0] in ('qdhcp', 'qrouter')):
-                ip_lib.delete_namespace(name)
+    # ---- left running (--keep) and removed later (--cleanup) -------------------------------
 
-    def keep_message(self):
-        pids = [self.server.pid] + [a.pid for a in self.agents.agents]
-        state = {'prefix': self.lab.prefix, 'pids': pids, 'port': self.server.port,
-                 'server_config': str(self.server.config),
-                 'compute_config': str(self.compute_config), 'instances': self.instances,
-                 'bridges': self.lab.bridges, 'veths': self.lab.veths,
-                 'namespaces': self.lab.namespaces}
+    def keep(self):
+        state = {'lab': self.lab.record(), 'roles': list(self.hosts), 'vhost': self.vhost,
+                 'server': [self.server.pid, self.server.port, str(self.server.config)]}
         (self.workdir / STATE_FILE).write_text(json.dumps(state))
+        pids = [self.server.pid] + [p.pid for h in self.lab.hosts
+                                    for p in list(h.agents.values()) + [h.relay]]
         print('\nLeft running (--keep): API http://127.0.0.1:%d/v2.0 (X-Project-Id: %s)'
               % (self.server.port, TENANT))
-        print('  processes: %s; configs and logs in %s' % (
-            ' '.join(str(p) for p in pids), self.workdir))
-        print('  instances: ip netns exec %s-vm1 ping %s' % (self.lab.prefix,
-                                                             self.vms['vm2']['ip']))
+        print('  hosts: %s' % ', '.join('%s %s (ip netns exec %s ...)' % (
+            role, h.name, h.namespace) for role, h in self.hosts.items()))
+        print('  processes: %s (and each host\'s ovsdb-server, ovs-vswitchd); configs and '
+              'logs in %s' % (' '.join(str(p) for p in pids), self.workdir))
+        print('  instances: ip netns exec %s ping %s' % (self.vms['vm1']['namespace'],
+                                                         self.vms['vm2']['ip']))
         print('  remove it all: .venv/bin/python tools/demo.py --cleanup --workdir %s'
               % self.workdir)
 
@@ -305,83 +338,46 @@ class Demo:
     def resume(cls, workdir, report):
         """The demo a --keep run left in ``workdir``, ready for cleanup()."""
         state = json.loads((pathlib.Path(workdir) / STATE_FILE).read_text())
-        demo = cls(workdir, False, report)
-        demo.lab.prefix = state['prefix']
-        demo.lab.bridges, demo.lab.veths = state['bridges'], state['veths']
-        demo.lab.namespaces = state['namespaces']
-        demo.server = KeptServer(state['pids'][0], state['port'], state['server_config'])
-        demo.agents = KeptAgents(state['pids'][1:])
-        demo.compute_config = pathlib.Path(state['compute_config'])
-        demo.instances = state['instances']
-        demo.admin = demo.server.client().as_tenant('admin', roles='admin')
-        demo.api = demo.server.client().as_tenant(TENANT)
+        demo = cls(workdir, report)
+        demo.lab = ovs_hosts.OvsHostLab.resume(state['lab'])
+        demo.hosts = dict(zip(state['roles'], demo.lab.hosts))
+        demo.vhost, demo.rpc = state['vhost'], rabbit.options_for(state['vhost'])
+        demo.server = server_mod.KeptServer(*state['server'])
+        demo.connect_api()
+        demo.gateway = gateway_mod.GatewayOnOvsHost(
+            demo.lab, demo.rpc, demo.server, demo.workdir / 'gateway',
+            host=demo.hosts['gateway'], physical_network=EXTERNAL_PHYSNET)
+        for _name, role, _network in VMS:
+            demo.compute(role).names = demo.compute(role).listed()
         return demo
 
 
-class KeptServer:
-    """The server a --keep run left running, known by its PID."""
-
-    def __init__(self, pid, port, config):
-        self.pid, self.port, self.config = pid, port, config
-
-    def client(self):
-        return server_mod.ApiClient('127.0.0.1', self.port)
-
-    def stop(self):
-        stop_pid(self.pid)
-
-
-class KeptAgents:
-    def __init__(self, pids):
-        self.pids = pids
-
-    def stop_all(self):
-        for pid in self.pids:
-            stop_pid(pid)
-
-
-def stop_pid(pid, timeout=15):
-    """SIGTERM, then SIGKILL after ``timeout``; a process already gone is fine."""
-    try:
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            os.kill(pid, 0)
-            time.sleep(0.1)
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def instance_addresses(executor, namespace):
-    """IPv4 addresses inside an instance namespace (loopback aside)."""
-    out = executor.execute(['ip', '-o', '-4', 'addr', 'show'], namespace=namespace)
-    return [line.split()[3].split('/')[0] for line in out.splitlines()
-            if ' lo ' not in line]
+def alive(agents, count):
+    """``agents`` if there are ``count`` of them, all alive."""
+    return agents if len(agents) == count and all(a['alive'] for a in agents) else None
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--keep', action='store_true',
-                        help='leave the server, agents, instances and resources running')
+                        help='leave the hosts, server, agents, instances and resources running')
     parser.add_argument('--workdir', help='where configs, logs and state go '
                                           '(default: a new temporary directory)')
     parser.add_argument('--cleanup', action='store_true',
                         help='remove what a --keep run left in --workdir')
     args = parser.parse_args(argv)
+    report = Report()
     if args.cleanup:
         if not args.workdir:
             parser.error('--cleanup needs the --workdir of the --keep run')
-        report = Report()
         Demo.resume(args.workdir, report).cleanup()
         report.print()
         return 1 if report.failures else 0
-    netmgr_dir = pathlib.Path(args.workdir or tempfile.mkdtemp(prefix='netmgr-demo-'))
-    netmgr_dir.mkdir(parents=True, exist_ok=True)
-    report = Report()
-    demo = Demo(netmgr_dir, args.keep, report)
+    workdir = pathlib.Path(args.workdir or tempfile.mkdtemp(prefix='netmgr-demo-'))
+    workdir.mkdir(parents=True, exist_ok=True)
+    demo = Demo(workdir, report)
     try:
-        demo.start_services()
+        demo.start()
         demo.seed()
         demo.boot()
         demo.check()
@@ -389,7 +385,8 @@ def main(argv=None):
         report.result('demo step', False, '%s: %s' % (type(exc).__name__, exc))
     finally:
         if args.keep and not report.failures:
-            demo.keep_message()
+            report.end_step()
+            demo.keep()
         else:
             demo.cleanup()
     report.print()
@@ -397,5 +394,7 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    shutil.which('ovs-vsctl') or sys.exit('Open vSwitch is missing: run tools/setup.sh')
+    missing = ovs_hosts.missing_programs()
+    if missing:
+        sys.exit('Open vSwitch is missing (%s): run tools/setup.sh' % ', '.join(missing))
     sys.exit(main())

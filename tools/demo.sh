@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Install everything (tools/setup.sh) and run netmgr's main job: the all-in-one demo
-# (tools/demo.py): server, OVS agent, DHCP and L3 helpers on this host, the seed scenario,
-# two instances booted with --nic, their leases and pings, a report, then cleanup.
-# Usage: tools/demo.sh [--keep] [--workdir DIR]
+# Install everything (tools/setup.sh) and run netmgr's main job, the demo (tools/demo.py):
+# a gateway and two compute hosts, each with its own Open vSwitch, vxlan tenant networks,
+# the seed scenario, an instance booted with --nic on each compute host, their leases and
+# pings, a report with the seconds of each step, then cleanup.
+# Usage: tools/demo.sh [--keep] [--workdir DIR]; tools/demo.sh --cleanup --workdir DIR
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

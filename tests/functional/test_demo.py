@@ -1,21 +1,31 @@
-"""The README's first command runs tools/demo.py: the whole stack on one host, the seed
-scenario, two instances with DHCP leases, pings across the router, SNAT, a floating IP. Run
-here as the README does (after setup), with --keep, then --cleanup, which must leave nothing
-behind (the same cleanup a run without --keep does at its end)."""
+"""The README's first command runs tools/demo.py: three hosts each with its own Open vSwitch
+(a gateway, two compute hosts), vxlan tenant networks, the seed scenario, vm1 and vm2 booted
+on the two compute hosts with DHCP leases, pings across the router, SNAT, a floating IP, and a
+report with the seconds of each step. Run here as the README does (after setup), with --keep,
+then --cleanup, which must leave nothing behind (the same cleanup a run without --keep does at
+its end)."""
 
 import pathlib
+import re
 import subprocess
 import sys
 
 import pytest
 
-from tests.fixtures import netlab
+from tests.fixtures import ovs_hosts
 
 pytestmark = pytest.mark.functional
 
 DEMO = pathlib.Path(__file__).resolve().parents[2] / 'tools' / 'demo.py'
-CHECKS = ('vm1 DHCP lease', 'vm2 DHCP lease', 'vm1 -> vm2 across the router', '(SNAT)',
+CHECKS = ('gateway agents alive, vxlan from', 'compute-1 agents alive, vxlan from',
+          'compute-2 agents alive, vxlan from', 'net1 and net2 are vxlan, mtu 1450',
+          'DHCP and routerA ready on the gateway', 'vm1 DHCP lease', 'vm2 DHCP lease',
+          'vm1 and vm2 on different hosts', 'vm1 -> vm2 across the router', '(SNAT)',
           '(DNAT)', 'no longer answers')
+STEPS = ('netmgr-server', 'three hosts', 'agents:', 'seed scenario', 'serves DHCP',
+         'boot --nic net-id=<net1> vm1', 'boot --nic net-id=<net2> vm2', 'vm1 (compute-1',
+         '(SNAT)', '(DNAT)', 'disassociate')
+STEP = re.compile(r'^ +(\d+\.\d\d)  (.+)$')
 
 
 def _demo(*args):
@@ -31,14 +41,24 @@ def _passed(report, check):
     return bool(results) and all(line.startswith('[ok  ]') for line in results)
 
 
+def _seconds_per_step(report):
+    """{step: seconds} from the report's 'seconds per step' part ('total' among them)."""
+    part = report.rsplit('seconds per step:', 1)[-1]
+    return {m.group(2): float(m.group(1)) for m in map(STEP.match, part.splitlines()) if m}
+
+
 def test_demo_passes_every_check_and_cleanup_leaves_nothing(tmp_path):
-    netlab.require_ovs()
+    ovs_hosts.require_ovs_programs()
     workdir = str(tmp_path / 'demo')
     code, report = _demo('--keep', '--workdir', workdir)
     try:
         assert code == 0 and 'ALL CHECKS PASSED' in report, report
         assert all(_passed(report, check) for check in CHECKS), report
+        steps = _seconds_per_step(report)
+        assert all(any(name in step for step in steps) for name in STEPS), steps
+        assert 0 < sum(s for step, s in steps.items() if step != 'total') <= steps['total']
         assert 'remove it all' in report, report
     finally:
         code, cleaned = _demo('--cleanup', '--workdir', workdir)
     assert code == 0 and _passed(cleaned, 'nothing left behind'), cleaned
+    assert 'cleaning up' in _seconds_per_step(cleaned), cleaned
