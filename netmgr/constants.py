@@ -58,6 +58,10 @@ TOPIC_DHCP_PLUGIN = 'netmgr-dhcp-plugin'
 TOPIC_L3_PLUGIN = 'netmgr-l3-plugin'
 CONTROL_EXCHANGE = 'netmgr'
 
+# L2 population: the pseudo FDB entry [mac, ip] meaning "this host has a port on the network:
+# flood its broadcast there" (Neutron's value; on the wire it is a list).
+FLOODING_ENTRY = ('00:00:00:00:00:00', '0.0.0.0')
+
 # Agent types as Neutron names them (clients filter on these strings).
 AGENT_TYPE_OVS = 'Open vSwitch agent'
 AGENT_TYPE_LINUXBRIDGE = 'Linux bridge agent'

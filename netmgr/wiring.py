@@ -15,6 +15,7 @@ from netmgr.db import api as db_api
 from netmgr.drivers import loader as l2_loader
 from netmgr.ipam import db_backend
 from netmgr.ipam import mac as ipam_mac
+from netmgr.services import l2pop
 from netmgr.services import notifier as notifier_mod
 from netmgr.services import quotas
 from netmgr.services.core import networks
@@ -53,16 +54,20 @@ class Services:
         self.l2_driver = l2_loader.build(conf)
         self.notifier = (notifier_factory(db, self.l2_driver) if notifier_factory
                          else notifier_mod.NullNotifier())
+        # Where tunnel networks' ports live: every service that moves, readdresses or
+        # deletes ports tells the L2 agents through it.
+        self.l2pop = l2pop.L2Population(db)
         self.subnets = subnets.SubnetService(db, self.ipam, conf, retries,
-                                             quotas=self.quotas, notifier=self.notifier)
+                                             quotas=self.quotas, notifier=self.notifier,
+                                             l2pop=self.l2pop)
         self.agents = agents.AgentService(db, conf, retries)
         # Extension lists are in order: each after those it reads (AttributeExtension.reads).
         self.networks = networks.NetworkService(
             db, self.subnets, retries, extensions=[external_net.ExternalNetworks(),
                                                    port_security.NetworkPortSecurity(),
                                                    provider_net.ProviderNetworks(self.l2_driver),
-                                                   mtu.NetworkMtu(conf.global_physnet_mtu)],
-            quotas=self.quotas, notifier=self.notifier)
+                                                   mtu.NetworkMtu.from_conf(conf)],
+            quotas=self.quotas, notifier=self.notifier, l2pop=self.l2pop)
         macs = ipam_mac.MacGenerator(conf.base_mac, conf.mac_ranges)
         port_extensions = [port_security.PortPortSecurity(), port_groups.PortSecurityGroups(),
                            address_pairs.AllowedAddressPairs(conf.max_allowed_address_pair),
@@ -70,8 +75,9 @@ class Services:
                                agent_binder.AgentBinder(self.l2_driver, self.agents))]
         self.ports = ports.PortService(db, self.subnets, macs, conf, retries,
                                        quotas=self.quotas, extensions=port_extensions,
-                                       notifier=self.notifier)
-        self.devices = devices.DeviceService(db, self.ports, self.l2_driver, retries)
+                                       notifier=self.notifier, l2pop=self.l2pop)
+        self.devices = devices.DeviceService(db, self.ports, self.l2_driver, self.l2pop,
+                                             retries, notifier=self.notifier)
         self.tunnels = tunnels.TunnelService(db, self.notifier, retries)
         self.security_groups = groups.SecurityGroupService(
             db, retries, self.quotas, notifier=self.notifier)
@@ -80,7 +86,7 @@ class Services:
         self.sg_info = agent_info.SecurityGroupInfo(db)
         self.routers = routers.RouterService(db, self.ports, self.subnets, retries,
                                              quotas=self.quotas, policy=policy,
-                                             notifier=self.notifier)
+                                             notifier=self.notifier, l2pop=self.l2pop)
         self.floatingips = floatingips.FloatingIPService(db, self.ports, retries,
                                                          quotas=self.quotas,
                                                          notifier=self.notifier)

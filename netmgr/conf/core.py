@@ -20,8 +20,9 @@ OPTS = [
     cfg.IntOpt('max_fixed_ips_per_port', default=10,
                help='Maximum fixed IPs per port.'),
     cfg.IntOpt('global_physnet_mtu', default=1500, min=68,
-               help='MTU of the physical networks; a network\'s mtu is this less its '
-                    'encapsulation overhead (VXLAN: 50).'),
+               help='MTU of the physical networks; a tunnel network\'s mtu is this (or [l2] '
+                    'path_mtu if smaller) less its overhead (IPv4 underlay: VXLAN 50, GRE 42, '
+                    'Geneve 50).'),
     cfg.IntOpt('max_allowed_address_pair', default=10,
                help='Maximum allowed address pairs per port.'),
 ]

@@ -3,6 +3,7 @@ that the agent's flows translate to the network's segment."""
 
 from netmgr import constants as const
 from netmgr.drivers import base
+from netmgr.drivers import segment as seg
 
 INTEGRATION_BRIDGE = 'br-int'
 
@@ -11,6 +12,8 @@ class OpenvswitchDriver(base.L2Driver):
     name = 'openvswitch'
     vif_type = 'ovs'
     agent_type = const.AGENT_TYPE_OVS
+    # Neutron's OVS agent carries every tunnel type (br-tun).
+    supported_network_types = (seg.FLAT, seg.VLAN, seg.LOCAL) + seg.TUNNEL_TYPES
 
     def vif_details(self, network_id, segment):
         # Hybrid plug: security groups are iptables rules on a veth/bridge pair in front of

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from netmgr import constants as const
 from netmgr.db.models import segments as segment_models
+from netmgr import exceptions
 
 SEGMENTS = segment_models.NetworkSegment.__table__
 
@@ -14,6 +15,12 @@ FLAT = const.TYPE_FLAT
 VLAN = const.TYPE_VLAN
 VXLAN = const.TYPE_VXLAN
 LOCAL = const.TYPE_LOCAL
+GRE = const.TYPE_GRE
+GENEVE = const.TYPE_GENEVE
+# Overlays between hosts' tunnel endpoints: no physical network, an id per network.
+TUNNEL_TYPES = (VXLAN, GRE, GENEVE)
+# Types whose segmentation_id is an id on the wire (flat stores 0, local NULL).
+WITH_ID = (VLAN,) + TUNNEL_TYPES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,8 +76,36 @@ def lowest_free(session, network_type, physical_network, first, last):
     return session.execute(stmt).scalar()
 
 
+def allocate_in(session, network_id, network_type, physical_network, ranges):
+    """Store the network's segment with the lowest free id of the first of ``ranges``
+    [(first, last)] that has one; the Segment, or None when all are used."""
+    for first, last in ranges:
+        seg_id = lowest_free(session, network_type, physical_network, first, last)
+        if seg_id is not None:
+            segment = Segment(network_type, physical_network, seg_id)
+            insert(session, network_id, segment, seg_id)
+            return segment
+    return None
+
+
+def reserve_with_id(session, network_id, segment, allocate, in_use):
+    """Store a validated segment of a type with ids (vlan, tunnels): without an id, the one
+    ``allocate()`` stores (503 when it finds none); with one, that id unless taken (then the
+    409 ``in_use()`` makes)."""
+    if segment.segmentation_id is None:
+        allocated = allocate()
+        if allocated is None:
+            raise exceptions.NoNetworkAvailable()
+        return allocated
+    if is_taken(session, segment.network_type, segment.physical_network,
+                segment.segmentation_id):
+        raise in_use()
+    insert(session, network_id, segment, segment.segmentation_id)
+    return segment
+
+
 def _from_row(row):
-    seg_id = row.segmentation_id if row.network_type in (VLAN, VXLAN) else None
+    seg_id = row.segmentation_id if row.network_type in WITH_ID else None
     return Segment(row.network_type, row.physical_network or None, seg_id)
 
 

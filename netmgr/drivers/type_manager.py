@@ -1,12 +1,15 @@
 """The network types in service and the order tenants get them in; dispatches to the type
 modules (one object per type, composed here)."""
 
+import functools
+
 from netmgr.conf import l2 as l2_conf
 from netmgr import constants as const
+from netmgr.drivers import segment as seg
 from netmgr.drivers import type_flat
 from netmgr.drivers import type_local
+from netmgr.drivers import type_tunnel
 from netmgr.drivers import type_vlan
-from netmgr.drivers import type_vxlan
 from netmgr import exceptions
 
 
@@ -26,9 +29,10 @@ class TypeManager:
         available = {
             const.TYPE_FLAT: lambda: type_flat.FlatType(any_flat, flat_physnets),
             const.TYPE_VLAN: lambda: type_vlan.VlanType(l2_conf.vlan_ranges(conf)),
-            const.TYPE_VXLAN: lambda: type_vxlan.VxlanType(l2_conf.vni_ranges(conf)),
             const.TYPE_LOCAL: type_local.LocalType,
         }
+        available.update({t: functools.partial(_tunnel_type, conf, t)
+                          for t in seg.TUNNEL_TYPES})
         tenant_types = list(conf[l2_conf.GROUP].tenant_network_types)
         refused = [t for t in tenant_types if t not in supported]
         if refused:
@@ -57,3 +61,9 @@ class TypeManager:
             if segment is not None:
                 return segment
         raise exceptions.NoNetworkAvailable()
+
+
+def _tunnel_type(conf, network_type):
+    _option, _parse, low, high = l2_conf.TUNNEL_IDS[network_type]
+    return type_tunnel.TunnelType(network_type, l2_conf.tunnel_ranges(conf, network_type),
+                                  low, high)

@@ -30,27 +30,19 @@ class VlanType:
         return seg.Segment(self.network_type, physical_network, segmentation_id)
 
     def reserve(self, session, network_id, segment):
-        if segment.segmentation_id is None:
-            allocated = self.allocate(session, network_id, segment.physical_network)
-            if allocated is None:
-                raise exceptions.NoNetworkAvailable()
-            return allocated
-        if seg.is_taken(session, self.network_type, segment.physical_network,
-                        segment.segmentation_id):
-            raise exceptions.VlanIdInUse(vlan_id=segment.segmentation_id,
-                                         physical_network=segment.physical_network)
-        seg.insert(session, network_id, segment, segment.segmentation_id)
-        return segment
+        physnet = segment.physical_network
+        return seg.reserve_with_id(
+            session, network_id, segment, lambda: self.allocate(session, network_id, physnet),
+            lambda: exceptions.VlanIdInUse(vlan_id=segment.segmentation_id,
+                                           physical_network=physnet))
 
     def allocate(self, session, network_id, physical_network=None):
         physnets = [physical_network] if physical_network else sorted(self.ranges)
         for physnet in physnets:
-            for first, last in self.ranges[physnet]:
-                vlan_id = seg.lowest_free(session, self.network_type, physnet, first, last)
-                if vlan_id is not None:
-                    segment = seg.Segment(self.network_type, physnet, vlan_id)
-                    seg.insert(session, network_id, segment, vlan_id)
-                    return segment
+            segment = seg.allocate_in(session, network_id, self.network_type, physnet,
+                                      self.ranges[physnet])
+            if segment is not None:
+                return segment
         return None
 
 

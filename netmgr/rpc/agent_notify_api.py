@@ -5,12 +5,14 @@ Version history:
     1.0 - port_update, port_delete, network_update, network_delete
     1.1 - tunnel_update
     1.2 - security_groups_rule_updated, security_groups_member_updated
+    1.3 - add_fdb_entries, remove_fdb_entries (L2 population of tunnel networks; the
+          entries' format is in netmgr.services.l2pop)
 """
 
 from netmgr import constants as const
 from netmgr.rpc import transport as rpc_transport
 
-VERSION = '1.2'
+VERSION = '1.3'
 # Messages carry the version that introduced them, so agents of an older version still take
 # the ones they know.
 BASE_VERSION = '1.0'
@@ -49,3 +51,11 @@ class AgentNotifyAPI:
     def security_groups_member_updated(self, context, security_groups):
         self._cast(context, 'security_groups_member_updated', version='1.2',
                    security_groups=list(security_groups))
+
+    def add_fdb_entries(self, context, fdb_entries):
+        """``fdb_entries``: {network_id: {'segment_id', 'network_type', 'ports': {tunnel_ip:
+        [[mac, ip], ...]}}}; constants.FLOODING_ENTRY marks a host to flood to."""
+        self._cast(context, 'add_fdb_entries', version='1.3', fdb_entries=fdb_entries)
+
+    def remove_fdb_entries(self, context, fdb_entries):
+        self._cast(context, 'remove_fdb_entries', version='1.3', fdb_entries=fdb_entries)

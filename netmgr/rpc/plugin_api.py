@@ -7,12 +7,13 @@ Version history:
     1.1 - update_device_list (batched up/down), get_ports_on_host
     1.2 - tunnel_sync
     1.3 - security_group_info
+    1.4 - get_fdb_entries (L2 population of tunnel networks)
 """
 
 from netmgr import constants as const
 from netmgr.rpc import transport as rpc_transport
 
-VERSION = '1.3'
+VERSION = '1.4'
 BASE_VERSION = '1.0'      # calls carry the version that introduced them
 
 
@@ -56,3 +57,9 @@ class PluginApi:
         """Rules of the groups and the member addresses of their remote groups."""
         return self.client.prepare(version='1.3').call(
             context, 'security_group_info', security_group_ids=list(security_group_ids))
+
+    def get_fdb_entries(self, context, network_ids, host):
+        """The FDB entries of these networks on every host but ``host``, in the format of
+        add_fdb_entries (netmgr.services.l2pop); networks without ports elsewhere are absent."""
+        return self.client.prepare(version='1.4').call(
+            context, 'get_fdb_entries', network_ids=list(network_ids), host=host)

@@ -1,6 +1,6 @@
 """Tell agents what changed, after the change committed (never inside a transaction): L2
-agents hear about ports and networks, DHCP agents about networks, subnets and ports, L3 agents
-about routers.
+agents hear about ports and networks and where tunnel networks' ports live (FDB entries),
+DHCP agents about networks, subnets and ports, L3 agents about routers.
 
 A notification that cannot be sent (RabbitMQ away) is logged and dropped: the API call has
 succeeded, and agents resynchronise on their own when they reconnect."""
@@ -55,6 +55,9 @@ class NullNotifier:
         pass
 
     def security_groups_rule_updated(self, context, group_ids):
+        pass
+
+    def fdb_changed(self, context, added, removed):
         pass
 
 
@@ -139,3 +142,12 @@ class AgentNotifier:
         if group_ids:
             self._send('rules of security groups %s' % ','.join(group_ids),
                        self.l2.security_groups_rule_updated, context, group_ids)
+
+    def fdb_changed(self, context, added, removed):
+        """L2 population: ``removed`` then ``added`` FDB entries (netmgr.services.l2pop's
+        format), one fanout each, skipped when empty; removing first lets a port's changed
+        fixed IPs end with its new entries in place."""
+        if removed:
+            self._send('removed FDB entries', self.l2.remove_fdb_entries, context, removed)
+        if added:
+            self._send('added FDB entries', self.l2.add_fdb_entries, context, added)

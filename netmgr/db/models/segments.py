@@ -14,7 +14,8 @@ class NetworkSegment(Base):
 
     physical_network is '' when the type has none, so the constraint also covers VXLAN on
     every database; segmentation_id is 0 for flat and NULL only for local networks, which may
-    be any number (NULLs never collide in a unique constraint)."""
+    be any number (NULLs never collide in a unique constraint). It is a BIGINT: GRE keys go up
+    to 2**32 - 1, beyond a signed INTEGER."""
     __tablename__ = 'networksegments'
     __table_args__ = (sa.UniqueConstraint('network_type', 'physical_network', 'segmentation_id',
                                           name='uniq_networksegments0type0physnet0segid'),
@@ -24,4 +25,4 @@ class NetworkSegment(Base):
                            nullable=False, index=True)
     network_type = sa.Column(sa.String(NETWORK_TYPE_LEN), nullable=False)
     physical_network = sa.Column(sa.String(PHYSNET_LEN), nullable=False, default='')
-    segmentation_id = sa.Column(sa.Integer, nullable=True)
+    segmentation_id = sa.Column(sa.BigInteger, nullable=True)

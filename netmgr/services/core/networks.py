@@ -9,6 +9,7 @@ from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services.extensions import base
 from netmgr.services import interface
+from netmgr.services import l2pop as l2pop_mod
 from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 
@@ -32,9 +33,10 @@ class NetworkService(interface.ResourceService):
     collection = 'networks'
 
     def __init__(self, db, subnet_service, retries=20, extensions=(), quotas=None,
-                 notifier=None):
+                 notifier=None, l2pop=None):
         self.db = db
         self.notifier = notifier or notifier_mod.NullNotifier()
+        self.l2pop = l2pop or l2pop_mod.L2Population(db)
         self.subnets = subnet_service
         self.quotas = quotas
         self.extensions = base.ExtensionSet(extensions)
@@ -149,10 +151,13 @@ class NetworkService(interface.ResourceService):
                 PORTS.c.device_owner.not_in(AUTO_DELETE_OWNERS)).limit(1)).first()
             if busy is not None:
                 raise exceptions.NetworkInUse(net_id=network_id)
+            watch = self.l2pop.watch(session, network_ids=[network_id])
             session.execute(PORTS.delete().where(PORTS.c.network_id == network_id))
             for (subnet_id,) in session.execute(
                     sa.select(SUBNETS.c.id).where(SUBNETS.c.network_id == network_id)):
                 self.subnets.delete_rows(session, subnet_id)
             session.execute(NETWORKS.delete().where(NETWORKS.c.id == network_id))
-        self._write(run)
+            return watch.changes(session)
+        fdb = self._write(run)
+        self.notifier.fdb_changed(context, fdb.add, fdb.remove)    # its DHCP ports went
         self.notifier.network_deleted(context, network_id)

@@ -11,6 +11,7 @@ from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services.extensions import base
 from netmgr.services import interface
+from netmgr.services import l2pop as l2pop_mod
 from netmgr.services import notifier as notifier_mod
 from netmgr.services.core import port_addresses
 from netmgr.services import rows
@@ -58,9 +59,10 @@ class PortService(interface.ResourceService):
     collection = 'ports'
 
     def __init__(self, db, subnet_service, mac_generator, conf, retries=20, quotas=None,
-                 extensions=(), notifier=None):
+                 extensions=(), notifier=None, l2pop=None):
         self.db = db
         self.notifier = notifier or notifier_mod.NullNotifier()
+        self.l2pop = l2pop or l2pop_mod.L2Population(db)
         self.quotas = quotas
         self.extensions = base.ExtensionSet(extensions)
         self.subnets = subnet_service
@@ -195,6 +197,7 @@ class PortService(interface.ResourceService):
     def update(self, context, port_id, data):
         def run(session):
             row = self.get_row(session, context, port_id)
+            watch = self.l2pop.watch(session, port_ids=[port_id])
             values, extended = self.extensions.split(data)
             fixed_ips = values.pop('fixed_ips', None)
             routers = []
@@ -205,9 +208,10 @@ class PortService(interface.ResourceService):
             self.extensions.update(session, context, dict(row), extended)
             session.execute(PORTS.update().where(PORTS.c.id == port_id)
                             .values(updated_at=rows.utcnow(), **values))
-            return self._load(session, port_id), routers
-        port, routers = self._write(run)
+            return self._load(session, port_id), routers, watch.changes(session)
+        port, routers, fdb = self._write(run)
         self.notifier.port_updated(context, port)
+        self.notifier.fdb_changed(context, fdb.add, fdb.remove)
         self.notifier.routers_updated(context, routers)
         return port
 
@@ -218,10 +222,12 @@ class PortService(interface.ResourceService):
                 raise exceptions.L3PortInUse(port_id=port_id,
                                              device_owner=row['device_owner'])
             routers = floating_ip_routers(session, port_id)
+            watch = self.l2pop.watch(session, port_ids=[port_id])
             self.delete_rows(session, port_id)
-            return row['network_id'], routers
-        network_id, routers = self._write(run)
+            return row['network_id'], routers, watch.changes(session)
+        network_id, routers, fdb = self._write(run)
         self.notifier.port_deleted(context, port_id, network_id)
+        self.notifier.fdb_changed(context, fdb.add, fdb.remove)
         # Its floating IPs went with it (cascade): their routers drop the NAT rules.
         self.notifier.routers_updated(context, routers)
 

@@ -12,6 +12,7 @@ from netmgr import exceptions
 from netmgr.ipam import pools as ipam_pools
 from netmgr.ipam import requests as ipam_requests
 from netmgr.services import interface
+from netmgr.services import l2pop as l2pop_mod
 from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 from netmgr.services.core import subnet_checks
@@ -49,9 +50,10 @@ def ipam_subnet(row, pool_ranges):
 class SubnetService(interface.ResourceService):
     collection = 'subnets'
 
-    def __init__(self, db, ipam, conf, retries=20, quotas=None, notifier=None):
+    def __init__(self, db, ipam, conf, retries=20, quotas=None, notifier=None, l2pop=None):
         self.db = db
         self.notifier = notifier or notifier_mod.NullNotifier()
+        self.l2pop = l2pop or l2pop_mod.L2Population(db)
         self.quotas = quotas
         self.ipam = ipam
         self.conf = conf
@@ -259,10 +261,14 @@ class SubnetService(interface.ResourceService):
             if busy is not None:
                 raise exceptions.SubnetInUse(subnet_id=subnet_id, **self._in_use_reason(
                     session, subnet_id))
+            addressed = [port_id for (port_id,) in session.execute(
+                sa.select(ALLOCS.c.port_id).where(ALLOCS.c.subnet_id == subnet_id))]
+            watch = self.l2pop.watch(session, port_ids=addressed)   # DHCP ports lose an IP
             self.delete_rows(session, subnet_id)
-            return row['network_id']
-        network_id = self._write(run)
+            return row['network_id'], watch.changes(session)
+        network_id, fdb = self._write(run)
         self.notifier.subnet_deleted(context, subnet_id, network_id)
+        self.notifier.fdb_changed(context, fdb.add, fdb.remove)
 
     @staticmethod
     def _in_use_reason(session, subnet_id):

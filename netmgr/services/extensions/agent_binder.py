@@ -14,8 +14,8 @@ def agent_serves(configurations, segment):
         mappings = (configurations.get('bridge_mappings') or
                     configurations.get('interface_mappings') or {})
         return segment['physical_network'] in mappings
-    if network_type == seg.VXLAN:
-        return seg.VXLAN in (configurations.get('tunnel_types') or [])
+    if network_type in seg.TUNNEL_TYPES:
+        return network_type in (configurations.get('tunnel_types') or [])
     return network_type == seg.LOCAL
 
 

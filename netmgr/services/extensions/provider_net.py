@@ -67,5 +67,5 @@ class ProviderNetworks(base.AttributeExtension):
         matching = sa.select(SEGMENTS.c.network_id).where(column.in_(values))
         if name == provider_def.SEGMENTATION_ID:
             # Stored 0 means "no id" (flat); it never matches a filter.
-            matching = matching.where(SEGMENTS.c.network_type.in_((seg.VLAN, seg.VXLAN)))
+            matching = matching.where(SEGMENTS.c.network_type.in_(seg.WITH_ID))
         return NETWORKS.c.id.in_(matching)

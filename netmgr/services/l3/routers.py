@@ -16,6 +16,7 @@ from netmgr.db.models import l3
 from netmgr.db.queries import listing
 from netmgr import exceptions
 from netmgr.services import interface
+from netmgr.services import l2pop as l2pop_mod
 from netmgr.services import notifier as notifier_mod
 from netmgr.services.l3 import router_interfaces
 from netmgr.services import rows
@@ -51,10 +52,11 @@ class RouterService(interface.ResourceService):
     collection = 'routers'
 
     def __init__(self, db, port_service, subnet_service, retries=20, quotas=None,
-                 policy=None, notifier=None):
+                 policy=None, notifier=None, l2pop=None):
         self.db = db
         self.ports = port_service
         self.notifier = notifier or notifier_mod.NullNotifier()
+        self.l2pop = l2pop or l2pop_mod.L2Population(db)
         self.quotas = quotas
         self.policy = policy
         self.interfaces = router_interfaces.RouterInterfaces(port_service, subnet_service)
@@ -167,6 +169,7 @@ class RouterService(interface.ResourceService):
 
         def run(session):
             row = self.get_row(session, context, router_id)
+            watch = self._watch_ports(session, router_id)
             if info is not ATTR_NOT_SPECIFIED:
                 self._lock(session, router_id)  # floating IP associations take turns
                 if info:
@@ -175,9 +178,10 @@ class RouterService(interface.ResourceService):
                     self._clear_gateway(session, router_id)
             session.execute(ROUTERS.update().where(ROUTERS.c.id == router_id)
                             .values(updated_at=rows.utcnow(), **values))
-            return self._load(session, router_id)
-        router = self._write(run)
+            return self._load(session, router_id), watch.changes(session)
+        router, fdb = self._write(run)
         self.notifier.routers_updated(context, [router_id])
+        self.notifier.fdb_changed(context, fdb.add, fdb.remove)
         return router
 
     def delete(self, context, router_id):
@@ -186,12 +190,20 @@ class RouterService(interface.ResourceService):
             self._lock(session, router_id)
             if self.interfaces.has_interfaces(session, router_id):
                 raise exceptions.RouterInUse(router_id=router_id)
+            watch = self._watch_ports(session, router_id)
             self._clear_gateway(session, router_id)
             session.execute(ROUTER_PORTS.delete().where(
                 ROUTER_PORTS.c.router_id == router_id))
             session.execute(ROUTERS.delete().where(ROUTERS.c.id == router_id))
-        self._write(run)
+            return watch.changes(session)
+        fdb = self._write(run)
         self.notifier.router_deleted(context, router_id)
+        self.notifier.fdb_changed(context, fdb.add, fdb.remove)
+
+    def _watch_ports(self, session, router_id):
+        """L2 population: note the router's ports (its gateway or interfaces may go)."""
+        return self.l2pop.watch(session, port_ids=[port_id for (port_id,) in session.execute(
+            sa.select(ROUTER_PORTS.c.port_id).where(ROUTER_PORTS.c.router_id == router_id))])
 
     def _lock(self, session, router_id):
         """Interface changes and the router's delete take turns, so a delete never misses an
@@ -267,9 +279,13 @@ class RouterService(interface.ResourceService):
         def run(session):
             router = self.get_row(session, context, router_id)
             self._lock(session, router_id)
+            watch = self._watch_ports(session, router_id)
             if action == 'add_router_interface':
-                return self.interfaces.add(session, context, router, subnet_id, port_id)
-            return self.interfaces.remove(session, context, router, subnet_id, port_id)
-        answer = self._write(run)
+                answer = self.interfaces.add(session, context, router, subnet_id, port_id)
+            else:
+                answer = self.interfaces.remove(session, context, router, subnet_id, port_id)
+            return answer, watch.changes(session)
+        answer, fdb = self._write(run)
         self.notifier.routers_updated(context, [router_id])
+        self.notifier.fdb_changed(context, fdb.add, fdb.remove)
         return answer

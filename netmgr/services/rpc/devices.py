@@ -1,6 +1,7 @@
 """What L2 agents ask about the ports (devices) they find on their host, and the status they
-report back. A port is only wired on the host it is bound to; anywhere else, or when it does
-not exist, the agent gets just {'device': id} and leaves it in the dead VLAN."""
+report back (which moves tunnel networks' FDB entries: netmgr.services.l2pop). A port is
+only wired on the host it is bound to; anywhere else, or when it does not exist, the agent
+gets just {'device': id} and leaves it in the dead VLAN."""
 
 import sqlalchemy as sa
 
@@ -12,6 +13,7 @@ from netmgr import devnames
 from netmgr.db import api as db_api
 from netmgr.db.models import core
 from netmgr.db.queries import listing
+from netmgr.services import notifier as notifier_mod
 from netmgr.services import rows
 
 PORTS = core.Port.__table__
@@ -25,10 +27,14 @@ DETAIL_KEYS = ('mac_address', 'admin_state_up', 'network_id', 'fixed_ips', 'devi
 
 
 class DeviceService:
-    def __init__(self, db, port_service, l2_driver, retries=20):
+    def __init__(self, db, port_service, l2_driver, l2pop, retries=20, notifier=None):
+        """``l2pop``: the netmgr.services.l2pop.L2Population whose changes the notifier
+        sends to the L2 agents."""
         self.db = db
         self.ports = port_service
         self.driver = l2_driver
+        self.l2pop = l2pop
+        self.notifier = notifier or notifier_mod.NullNotifier()
         self._write = db_api.RetriedWriter(db, retries)
         self._admin = nm_context.admin_context()
 
@@ -72,24 +78,43 @@ class DeviceService:
                     resolved[prefix] = None if prefix in resolved else port_id
         return {d: resolved.get(d) or d for d in devices}
 
-    def set_status(self, devices, host, status):
-        """Set the status of those ``devices`` bound to ``host``; returns (done, failed):
-        ports that no longer exist count as done (there is nothing left to report)."""
-        devices = list(devices)
-        if not devices:
-            return [], []
+    def report(self, devices_up, devices_down, host):
+        """Set the ports of ``devices_up`` ACTIVE and those of ``devices_down`` DOWN, where
+        bound to ``host``, in one transaction; then tell the L2 agents how the tunnel
+        networks' forwarding changed (at most one remove and one add). Returns Neutron's
+        update_device_list answer: ports that no longer exist count as done (there is
+        nothing left to report), ports bound elsewhere as failed."""
+        devices_up, devices_down = list(devices_up), list(devices_down)
 
         def run(session):
-            bound_elsewhere = {port_id for (port_id,) in session.execute(
-                sa.select(BINDINGS.c.port_id).where(BINDINGS.c.port_id.in_(devices),
-                                                    BINDINGS.c.host != host))}
-            mine = [d for d in devices if d not in bound_elsewhere]
-            if mine:
-                session.execute(PORTS.update().where(
-                    PORTS.c.id.in_(mine), PORTS.c.status != status).values(
-                    status=status, updated_at=rows.utcnow()))
-            return mine, sorted(bound_elsewhere)
-        return self._write(run)
+            up, failed_up = self._split(session, devices_up, host)
+            down, failed_down = self._split(session, devices_down, host)
+            watch = self.l2pop.watch(session, port_ids=down)
+            self._set_status(session, up, const.PORT_STATUS_ACTIVE)
+            self._set_status(session, down, const.PORT_STATUS_DOWN)
+            fdb = watch.changes(session).merge(self.l2pop.announce(session, up))
+            return {'devices_up': up, 'failed_devices_up': failed_up,
+                    'devices_down': down, 'failed_devices_down': failed_down}, fdb
+        answer, fdb = self._write(run)
+        self.notifier.fdb_changed(self._admin, fdb.add, fdb.remove)
+        return answer
+
+    @staticmethod
+    def _split(session, devices, host):
+        """(devices not bound elsewhere, those bound to another host)."""
+        if not devices:
+            return [], []
+        bound_elsewhere = {port_id for (port_id,) in session.execute(
+            sa.select(BINDINGS.c.port_id).where(BINDINGS.c.port_id.in_(devices),
+                                                BINDINGS.c.host != host))}
+        return [d for d in devices if d not in bound_elsewhere], sorted(bound_elsewhere)
+
+    @staticmethod
+    def _set_status(session, port_ids, status):
+        if port_ids:
+            session.execute(PORTS.update().where(
+                PORTS.c.id.in_(port_ids), PORTS.c.status != status).values(
+                status=status, updated_at=rows.utcnow()))
 
     def ports_on_host(self, host, status=const.PORT_STATUS_ACTIVE):
         """Ids of the ports bound to ``host`` with this status (a restarted agent compares

@@ -22,7 +22,8 @@ class RpcService:
         endpoints = {
             const.TOPIC_REPORTS: [reports.ReportsEndpoint(services.agents)],
             const.TOPIC_PLUGIN: [
-                l2.PluginEndpoint(services.devices, services.tunnels, services.sg_info)],
+                l2.PluginEndpoint(services.devices, services.tunnels, services.sg_info,
+                                  services.l2pop)],
             const.TOPIC_DHCP_PLUGIN: [
                 dhcp.DhcpRpcEndpoint(services.networks, services.subnets, services.ports)],
             const.TOPIC_L3_PLUGIN: [l3.L3RpcEndpoint(services.ports, services.router_sync)],

@@ -134,13 +134,14 @@ def test_device_details_resolve_the_tap_prefix_of_a_port_bound_to_the_host(clien
 def test_status_follows_the_agent_of_the_bound_host(client, network):
     port = _port(client, network, **{'binding:host_id': HOST})
     devices = client.services.devices
-    assert devices.set_status([port['id']], 'compute-2', 'ACTIVE') == ([], [port['id']])
+    assert devices.report([port['id']], [], 'compute-2') == {
+        'devices_up': [], 'failed_devices_up': [port['id']],
+        'devices_down': [], 'failed_devices_down': []}
     assert client.show_port(port['id'])['status'] == 'DOWN'
-    assert devices.set_status([port['id'], 'gone'], HOST, 'ACTIVE') == \
-        ([port['id'], 'gone'], [])
+    assert devices.report([port['id'], 'gone'], [], HOST)['devices_up'] == [port['id'], 'gone']
     assert client.show_port(port['id'])['status'] == 'ACTIVE'
     assert devices.ports_on_host(HOST) == [port['id']]
-    devices.set_status([port['id']], HOST, 'DOWN')
+    assert devices.report([], [port['id']], HOST)['devices_down'] == [port['id']]
     assert devices.ports_on_host(HOST) == []
 
 
@@ -163,3 +164,16 @@ def test_plugin_rpc_round_trip(client, network, make_conf):
         service.stop()
         transport.cleanup()
     assert client.show_port(port['id'])['status'] == 'ACTIVE'
+
+
+@pytest.mark.parametrize('network_type', ['vxlan', 'gre', 'geneve'])
+def test_a_tunnel_network_binds_only_where_the_agent_carries_its_type(make_client,
+                                                                      network_type):
+    client = make_client()
+    network = client.create_network(name='t', **{'provider:network_type': network_type})
+    others = [t for t in ('vxlan', 'gre', 'geneve') if t != network_type]
+    _agent(client, host='h-other', configurations={'tunnel_types': others})
+    _agent(client, host='h-mine', configurations={'tunnel_types': [network_type]})
+    assert _port(client, network, **{'binding:host_id': 'h-other'})['binding:vif_type'] == \
+        'binding_failed'
+    assert _port(client, network, **{'binding:host_id': 'h-mine'})['binding:vif_type'] == 'ovs'

@@ -16,6 +16,7 @@ VLANS = ['physnet1:100:102', 'physnet2']
 @pytest.fixture
 def client(make_client):
     return make_client(**{'l2.network_vlan_ranges': VLANS, 'l2.vni_ranges': ['10:12'],
+                          'l2.tunnel_id_ranges': ['20:22'], 'l2.geneve_vni_ranges': ['30:32'],
                           'l2.flat_networks': ['physnet1', 'flatnet']})
 
 
@@ -83,6 +84,10 @@ def test_lowest_free_finds_a_gap_in_a_huge_range(make_client, statements):
     ({TYPE: 'vlan', PHYSNET: 'physnet1'}, ('vlan', 'physnet1', 100)),
     ({TYPE: 'vxlan', SEG_ID: 16777215}, ('vxlan', None, 16777215)),
     ({TYPE: 'vxlan'}, ('vxlan', None, 10)),
+    ({TYPE: 'gre', SEG_ID: 4294967295}, ('gre', None, 4294967295)),
+    ({TYPE: 'gre'}, ('gre', None, 20)),
+    ({TYPE: 'geneve', SEG_ID: 16777215}, ('geneve', None, 16777215)),
+    ({TYPE: 'geneve'}, ('geneve', None, 30)),
     ({TYPE: 'flat', PHYSNET: 'flatnet'}, ('flat', 'flatnet', None)),
     ({TYPE: 'local'}, ('local', None, None)),
 ])
@@ -93,7 +98,7 @@ def test_admin_chooses_a_segment(client, attrs, segment):
 
 
 @pytest.mark.parametrize('attrs, message', [
-    ({TYPE: 'gre'}, "network_type value 'gre' not supported"),
+    ({TYPE: 'stt'}, "network_type value 'stt' not supported"),
     ({PHYSNET: 'physnet1', SEG_ID: 5}, 'provider:network_type required'),
     ({TYPE: 'flat'}, 'provider:physical_network required for flat'),
     ({TYPE: 'flat', PHYSNET: 'physnet2'}, "physical_network 'physnet2' unknown for flat"),
@@ -105,6 +110,11 @@ def test_admin_chooses_a_segment(client, attrs, segment):
     ({TYPE: 'vlan', PHYSNET: 'physnet1', SEG_ID: 'ten'}, "'ten' is not an integer"),
     ({TYPE: 'vxlan', SEG_ID: 16777216}, 'out of range (1 through 16777215)'),
     ({TYPE: 'vxlan', PHYSNET: 'physnet1', SEG_ID: 7}, 'physical_network prohibited for VXLAN'),
+    ({TYPE: 'gre', SEG_ID: 0}, 'out of range (1 through 4294967295)'),
+    ({TYPE: 'gre', SEG_ID: 4294967296}, 'out of range (1 through 4294967295)'),
+    ({TYPE: 'gre', PHYSNET: 'physnet1'}, 'physical_network prohibited for GRE'),
+    ({TYPE: 'geneve', SEG_ID: 16777216}, 'out of range (1 through 16777215)'),
+    ({TYPE: 'geneve', PHYSNET: 'physnet1', SEG_ID: 7}, 'physical_network prohibited for GENEVE'),
     ({TYPE: 'local', SEG_ID: 7}, 'segmentation_id prohibited for local'),
     ({TYPE: 'local', PHYSNET: 'physnet1'}, 'physical_network prohibited for local'),
 ])
@@ -119,6 +129,8 @@ def test_invalid_provider_segments_are_400_and_leave_nothing(client, count_rows,
 @pytest.mark.parametrize('attrs, error', [
     ({TYPE: 'vlan', PHYSNET: 'physnet1', SEG_ID: 150}, exceptions.VlanIdInUse),
     ({TYPE: 'vxlan', SEG_ID: 500}, exceptions.TunnelIdInUse),
+    ({TYPE: 'gre', SEG_ID: 4294967295}, exceptions.TunnelIdInUse),
+    ({TYPE: 'geneve', SEG_ID: 500}, exceptions.TunnelIdInUse),
     ({TYPE: 'flat', PHYSNET: 'flatnet'}, exceptions.FlatNetworkInUse),
 ])
 def test_a_taken_segment_is_409(client, count_rows, attrs, error):
@@ -198,3 +210,34 @@ def test_admin_filters_networks_by_provider_attributes(client):
 
 def test_provider_extension_is_listed():
     assert api_extensions.by_alias('provider')['name'] == 'Provider Network'
+
+
+def test_each_tunnel_type_has_its_own_ids(client):
+    """The same id on vxlan, gre and geneve is three segments; tenants of each type get
+    their own type's lowest free id."""
+    for network_type in ('vxlan', 'gre', 'geneve'):
+        assert provider(net(client, **{TYPE: network_type, SEG_ID: 7})) == (
+            network_type, None, 7)
+    assert provider(net(client, **{TYPE: 'gre'}))[2] == 20
+    assert provider(net(client, **{TYPE: 'gre'}))[2] == 21
+    found = client.list_networks(**{SEG_ID: [7]})
+    assert sorted(n[TYPE] for n in found) == ['geneve', 'gre', 'vxlan']
+
+
+def test_a_taken_tunnel_id_says_which(client):
+    net(client, **{TYPE: 'gre', SEG_ID: 21})
+    with pytest.raises(exceptions.TunnelIdInUse) as caught:
+        net(client, **{TYPE: 'gre', SEG_ID: 21})
+    assert str(caught.value) == ('Unable to create the network. The tunnel ID 21 is in use.')
+
+
+@pytest.mark.parametrize('network_type, ranges', [('gre', 'l2.tunnel_id_ranges'),
+                                                  ('geneve', 'l2.geneve_vni_ranges')])
+def test_gre_and_geneve_tenant_networks(make_client, network_type, ranges):
+    client = make_client(**{'l2.tenant_network_types': [network_type], ranges: ['5:6']})
+    tenant = as_tenant(client, 'tenant-a')
+    assert tenant.create_network(name='t')['id']
+    assert [provider(n) for n in client.list_networks()] == [(network_type, None, 5)]
+    tenant.create_network(name='t2')
+    with pytest.raises(exceptions.NoNetworkAvailable):
+        tenant.create_network(name='t3')

@@ -40,6 +40,21 @@ def test_active_networks_are_those_with_a_dhcp_subnet(client, endpoint):
     assert info['ports'][0]['fixed_ips'] == port['fixed_ips']
 
 
+def test_network_infos_carry_the_tunnel_mtu_dnsmasq_serves(client, endpoint):
+    """The DHCP agent hands the network's mtu to dnsmasq (option 26): a tunnel network's."""
+    mtus = {}
+    for network_type in ('vxlan', 'gre', 'geneve'):
+        network = client.create('networks', 'network', {
+            'name': network_type, 'provider:network_type': network_type})
+        client.create('subnets', 'subnet', {'network_id': network['id'], 'ip_version': 4,
+                                            'cidr': '10.9.0.0/24'})
+        mtus[network['id']] = network['mtu']
+        assert endpoint.get_network_info(None, network['id'])['mtu'] == network['mtu']
+    infos = endpoint.get_active_networks_info(ctx.admin_context(), host=HOST)
+    assert {i['id']: i['mtu'] for i in infos} == mtus
+    assert sorted(mtus.values()) == [1450, 1450, 1458]
+
+
 def test_network_info_of_a_missing_network_is_none(client, endpoint):
     network, _ = _network(client)
     assert endpoint.get_network_info(None, network['id'])['id'] == network['id']
