@@ -17,6 +17,15 @@ class PhysicalLink:
         self.int_ofport = int_ofport        # on br-int, the patch towards the physical bridge
         self.phys_ofport = phys_ofport      # on the physical bridge, the patch from br-int
 
+    def flows(self, int_br, mapping):
+        """[(bridge, Flow)] of one network of this physical network on this host."""
+        inbound, outbound = flows.local_vlan_flows(mapping, self.int_ofport, self.phys_ofport)
+        return [(b, f) for b, f in ((int_br, inbound), (self.bridge, outbound)) if f]
+
+    def cleanup(self, int_br, mapping):
+        """[(bridge, Flow)] whose matches remove the network's flows (it left this host)."""
+        return self.flows(int_br, mapping)
+
 
 def setup_bridges(ovsdb, integration_bridge, bridge_mappings, datapath_type):
     """Create (or update) the bridges and patches; returns (br-int, {physnet: PhysicalLink})."""
