@@ -7,6 +7,9 @@ characters alone (``tap<port-id[:11]>`` is all the agent sends).
 """
 
 import hashlib
+import ipaddress
+
+from netmgr import constants as const
 
 MAX_LEN = 15            # IFNAMSIZ (16) less the terminating NUL
 NAME_LEN = 14
@@ -20,6 +23,8 @@ HYBRID_BRIDGE_END = 'qvb'       # the veth end on that bridge
 HYBRID_OVS_END = 'qvo'          # the veth end on br-int
 NETWORK_BRIDGE = 'brq'          # the Linux bridge agent's bridge of a network
 VXLAN = 'vxlan-'
+# OVS tunnel ports of br-tun, one per remote host and type (Neutron's names)
+TUNNEL_PORT = {const.TYPE_VXLAN: 'vxlan-', const.TYPE_GRE: 'gre-', const.TYPE_GENEVE: 'gnv-'}
 INT_PATCH = 'int-'              # OVS patch port on br-int towards a physical bridge
 PHYS_PATCH = 'phy-'             # its peer on the physical bridge
 DHCP_NAMESPACE = 'qdhcp-'
@@ -70,6 +75,17 @@ def network_bridge_name(network_id):
 
 def vxlan_name(vni):
     return '%s%d' % (VXLAN, int(vni))
+
+
+def tunnel_port_name(tunnel_type, remote_ip):
+    """``vxlan-c0000202`` for 192.0.2.2: the type's prefix and the remote IPv4 address in 8 hex
+    digits; for IPv6, 8 hex digits of its digest."""
+    address = ipaddress.ip_address(remote_ip)
+    if address.version == 4:
+        digits = '%08x' % int(address)
+    else:
+        digits = hashlib.sha1(address.packed).hexdigest()[:8]
+    return TUNNEL_PORT[tunnel_type] + digits
 
 
 def patch_name(prefix, bridge):

@@ -12,14 +12,19 @@ from netmgr.rpc import transport as rpc_transport
 LOG = logging.getLogger(__name__)
 
 
-def run(conf, agent, transport, topic, endpoint, description, on_stop=()):
+def run(conf, agent, transport, topic, endpoint, description, on_stop=(), on_revived=None,
+        report_timeout=None):
     """Run ``agent`` (``run()``/``stop()``, ``context``, ``state()``) until a signal;
-    ``on_stop`` are called after RPC stopped. Returns the exit code."""
+    ``on_stop`` are called after RPC stopped; ``on_revived`` when the server answers the
+    state reports again after it did not (each report then waits up to ``report_timeout``
+    seconds for the answer). Returns the exit code."""
     server = rpc_transport.get_server(transport, topic, conf.host, [endpoint])
     server.start()
-    reporter = state_reporter.StateReporter(reports_api.ReportStateAPI(transport),
+    reporter = state_reporter.StateReporter(reports_api.ReportStateAPI(transport,
+                                                                       timeout=report_timeout),
                                             agent.context, agent.state,
-                                            conf.AGENT.report_interval)
+                                            conf.AGENT.report_interval,
+                                            on_revived=on_revived)
     reporter.start()
     signal.signal(signal.SIGTERM, lambda *_: agent.stop())
     signal.signal(signal.SIGINT, lambda *_: agent.stop())

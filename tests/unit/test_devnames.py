@@ -64,3 +64,14 @@ def test_namespaces_and_the_ids_they_are_named_after():
     assert devnames.router_namespace('abc') == 'qrouter-abc'
     assert devnames.router_of_namespace('qrouter-abc') == 'abc'
     assert devnames.router_of_namespace('qdhcp-x') is None
+
+
+def test_tunnel_ports_are_named_after_type_and_remote_address():
+    assert devnames.tunnel_port_name('vxlan', '192.0.2.2') == 'vxlan-c0000202'
+    assert devnames.tunnel_port_name('gre', '198.18.0.1') == 'gre-c6120001'
+    assert devnames.tunnel_port_name('geneve', '10.0.0.255') == 'gnv-0a0000ff'
+    v6 = devnames.tunnel_port_name('vxlan', '2001:db8::2')
+    assert v6.startswith('vxlan-') and len(v6) == 14
+    assert v6 != devnames.tunnel_port_name('vxlan', '2001:db8::3')
+    assert max(len(devnames.tunnel_port_name(t, '255.255.255.255'))
+               for t in devnames.TUNNEL_PORT) <= devnames.MAX_LEN

@@ -187,10 +187,7 @@ class OVSBridge:
 
     def get_ofport(self, port):
         """The OpenFlow port number, or None while ovs-vswitchd has not given one (or -1)."""
-        ofport = self.ovsdb.execute(self.ovsdb.api.db_get('Interface', port, 'ofport'))
-        if isinstance(ofport, list):
-            ofport = ofport[0] if ofport else None
-        return ofport if ofport and ofport > 0 else None
+        return _single(self.ovsdb.execute(self.ovsdb.api.db_get('Interface', port, 'ofport')))
 
     def set_port_vlan(self, port, tag, other_config, txn=None):
         """Access VLAN ``tag`` and Port.other_config of ``port`` in one change."""
@@ -215,24 +212,37 @@ class OVSBridge:
         self.ovsdb.run([self.ovsdb.api.db_set('Interface', port,
                                               ('external_ids', dict(external_ids)))], txn)
 
-    def vif_ports(self):
-        """The ports with ``external_ids:iface-id`` (VM/instance ports): [VifPort]."""
-        api = self.ovsdb.api
+    def _interface_rows(self, columns):
         names = self.port_names()
         if not names:
             return []
-        rows = self.ovsdb.execute(api.db_list('Interface', names,
-                                              columns=['name', 'ofport', 'external_ids'],
-                                              if_exists=True))
+        return self.ovsdb.execute(self.ovsdb.api.db_list('Interface', names,
+                                                         columns=['name'] + list(columns),
+                                                         if_exists=True))
+
+    def vif_ports(self):
+        """The ports with ``external_ids:iface-id`` (VM/instance ports): [VifPort]."""
+        rows = self._interface_rows(['ofport', 'external_ids'])
         return sorted((vif_port(row, self.name) for row in rows
                        if row['external_ids'].get('iface-id')), key=lambda p: p.port_name)
+
+    def interfaces(self):
+        """{name: (type, options dict, ofport or None)} of this bridge's interfaces."""
+        return {row['name']: (row.get('type') or '', dict(row.get('options') or {}),
+                              _single(row.get('ofport')))
+                for row in self._interface_rows(['type', 'options', 'ofport'])}
+
+
+def _single(ofport):
+    """An ofport column's value (a list when empty) as a port number, or None (also for -1,
+    a port ovs-vswitchd could not open)."""
+    if isinstance(ofport, list):
+        ofport = ofport[0] if ofport else None
+    return ofport if ofport and ofport > 0 else None
 
 
 def vif_port(row, bridge=None):
     """A VifPort from an Interface row as a dict (name, ofport, external_ids)."""
-    ofport = row.get('ofport')
-    if isinstance(ofport, list):
-        ofport = ofport[0] if ofport else None
     ids = row.get('external_ids') or {}
-    return VifPort(row['name'], ofport if ofport and ofport > 0 else None, ids.get('iface-id'),
+    return VifPort(row['name'], _single(row.get('ofport')), ids.get('iface-id'),
                    ids.get('attached-mac'), ids.get('vm-uuid'), bridge)

@@ -15,7 +15,6 @@ unicast of its VXLAN networks is flooded to all of them and to [VXLAN] remote_ip
 """
 
 import dataclasses
-import ipaddress
 import logging
 import threading
 
@@ -83,16 +82,17 @@ class LinuxBridgeAgent:
         """Another host announced its tunnel endpoint (any thread)."""
         if tunnel_type != const.TYPE_VXLAN or not self.bridges.local_ip:
             return
-        try:
-            tunnel_ip = str(ipaddress.ip_address(tunnel_ip))
-        except ValueError:
-            LOG.warning('ignored tunnel endpoint %r of %s: not an IP address', tunnel_ip, host)
-            return
         with self._lock:
             if tunnel_ip not in self._tunnel_ips:
                 self._tunnel_ips.add(tunnel_ip)
                 self._tunnels_changed = True
         self.loop.wake()
+
+    def fdb_added(self, fdb_entries):
+        """L2 population is not used: every vxlan network floods to every known host."""
+
+    def fdb_removed(self, fdb_entries):
+        """L2 population is not used."""
 
     def security_groups_changed(self, group_ids):
         """Rules or members of security groups changed (any thread)."""

@@ -21,8 +21,9 @@ from netmgr import constants as const
 CANARY_TABLE = 23
 UNTAGGED = '0xffff'     # ovs-ofctl's dl_vlan value for "no 802.1Q header"
 
-# Network types this agent wires; others leave the port in the dead VLAN.
-SUPPORTED_TYPES = (const.TYPE_FLAT, const.TYPE_VLAN, const.TYPE_LOCAL)
+# Network types this agent wires (tunnel types: those of [AGENT] tunnel_types); others leave
+# the port in the dead VLAN.
+SUPPORTED_TYPES = (const.TYPE_FLAT, const.TYPE_VLAN, const.TYPE_LOCAL) + const.TUNNEL_TYPES
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,6 +44,29 @@ class Flow:
     def delete_spec(self):
         """The (non-strict) match `ovs-ofctl del-flows BRIDGE -` takes."""
         return self._match_text()
+
+
+class Changes:
+    """Flow changes on several bridges, applied as one batch per bridge (deletes first)."""
+
+    def __init__(self):
+        self.adds, self.deletes = {}, {}
+
+    def add(self, bridge, flow):
+        self.adds.setdefault(bridge, []).append(flow.add_spec())
+
+    def delete(self, bridge, flow):
+        self.deletes.setdefault(bridge, []).append(flow.delete_spec())
+
+    def __bool__(self):
+        return bool(self.adds or self.deletes)
+
+    def apply(self):
+        for bridge in list(dict.fromkeys(list(self.deletes) + list(self.adds))):
+            with bridge.flows.deferred() as batch:
+                batch.delete_specs(self.deletes.get(bridge, []))
+                batch.add_specs(self.adds.get(bridge, []))
+        self.adds, self.deletes = {}, {}
 
 
 def integration_base():

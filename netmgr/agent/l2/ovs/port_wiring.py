@@ -1,110 +1,131 @@
 """Deciding and programming what one batch of device details means for br-int: tags,
 other_config, per-network flows, dead VLAN drops. Pure bookkeeping plus bridge calls, so it can
-be tested with fake bridges."""
+be tested with fake bridges.
+
+Each network reaches the other hosts through a "link": its physical network's PhysicalLink
+(flat, vlan), or the Overlay of br-tun (tunnel types); local networks have none. A link gives
+the network's flows (``flows(int_br, mapping)``) and what removes them (``cleanup``)."""
+
+import logging
 
 from netmgr.agent.l2.ovs import flows
 from netmgr.agent.l2.ovs import local_vlans
 from netmgr import constants as const
 
+LOG = logging.getLogger(__name__)
+ADMIN_DOWN = 'admin state down'
 
-def is_wireable(details, links):
-    """Whether the server's details allow wiring the port (else it goes to the dead VLAN)."""
+
+def unwireable_reason(details, links, overlay=None):
+    """Why the server's details do not allow wiring the port (it then goes to the dead
+    VLAN), or None when they do."""
     if not details.get('port_id') or not details.get('network_id'):
-        return False
+        return 'not bound to this host'
     if not details.get('admin_state_up'):
-        return False
+        return ADMIN_DOWN
     network_type = details.get('network_type')
     if network_type not in flows.SUPPORTED_TYPES:
-        return False
-    if network_type == const.TYPE_LOCAL:
-        return True
-    return details.get('physical_network') in links
+        return 'network type %s is not carried by this agent' % network_type
+    if network_type in const.TUNNEL_TYPES:
+        if overlay is None or not overlay.carries(network_type):
+            return 'no tunnel type %s configured ([AGENT] tunnel_types)' % network_type
+        return None
+    if network_type != const.TYPE_LOCAL and details.get('physical_network') not in links:
+        return 'physical network %s is not mapped ([OVS] bridge_mappings)' % (
+            details.get('physical_network'))
+    return None
 
 
 class PortWiring:
-    def __init__(self, int_br, links, vlans=None):
+    def __init__(self, int_br, links, vlans=None, overlay=None):
         self.int_br = int_br
         self.links = links
+        self.overlay = overlay      # tunnels.Overlay, None without tunnel types
         self.vlans = vlans or local_vlans.LocalVlanManager()
         self.dead = {}          # port id -> ofport with a drop rule
 
+    def link(self, mapping):
+        if mapping.network_type in const.TUNNEL_TYPES:
+            return self.overlay
+        return self.links.get(mapping.physical_network)
+
     def network_flows(self, mapping):
         """[(bridge, Flow)] of one network on this host."""
-        link = self.links.get(mapping.physical_network)
-        if link is None:
-            return []
-        inbound, outbound = flows.local_vlan_flows(mapping, link.int_ofport, link.phys_ofport)
-        return [(b, f) for b, f in ((self.int_br, inbound), (link.bridge, outbound)) if f]
+        link = self.link(mapping)
+        return link.flows(self.int_br, mapping) if link else []
 
     def wire(self, vif_ports, details_list):
         """Program the ports ``vif_ports`` ({port id: VifPort}) from the server's details;
         returns (up, down): ids to report ACTIVE and DOWN."""
         up, down = [], []
-        adds, deletes = {}, {}
+        changes = flows.Changes()
         with self.int_br.ovsdb.transaction() as txn:
             for details in details_list:
                 port_id = details['device']
                 vif = vif_ports.get(port_id)
                 if vif is None:
                     continue
-                if is_wireable(details, self.links):
+                reason = unwireable_reason(details, self.links, self.overlay)
+                if reason is None:
                     mapping, created = self.vlans.provision(
                         details['network_id'], details['network_type'],
                         details.get('physical_network'), details.get('segmentation_id'))
-                    self._forget(port_id, deletes, keep_network=mapping.network_id)
+                    self._forget(port_id, changes, keep_network=mapping.network_id)
                     self.vlans.add_port(mapping.network_id, port_id)
                     self.int_br.set_port_vlan(vif.port_name, mapping.vlan,
                                               mapping.other_config(), txn=txn)
                     if created:
                         for bridge, flow in self.network_flows(mapping):
-                            adds.setdefault(bridge, []).append(flow.add_spec())
+                            changes.add(bridge, flow)
                     ofport = self.dead.pop(port_id, None)
                     if ofport:
-                        deletes.setdefault(self.int_br, []).append(
-                            flows.dead_port_drop(ofport).delete_spec())
+                        changes.delete(self.int_br, flows.dead_port_drop(ofport))
                     up.append(port_id)
                 else:
-                    self._forget(port_id, deletes)
+                    (LOG.info if reason == ADMIN_DOWN else LOG.warning)(
+                        'port %s stays down: %s', port_id, reason)
+                    self._forget(port_id, changes)
                     self.int_br.set_port_vlan(vif.port_name, local_vlans.DEAD_VLAN, {},
                                               txn=txn)
                     if vif.ofport:
                         self.dead[port_id] = vif.ofport
-                        adds.setdefault(self.int_br, []).append(
-                            flows.dead_port_drop(vif.ofport).add_spec())
+                        changes.add(self.int_br, flows.dead_port_drop(vif.ofport))
                     if details.get('port_id'):
                         down.append(port_id)
-        self._apply(adds, deletes)
+        changes.apply()
         return up, down
 
     def remove(self, port_ids):
         """Forget ports gone from br-int; reclaims networks left without ports here."""
-        deletes = {}
+        changes = flows.Changes()
         for port_id in port_ids:
-            self._forget(port_id, deletes)
+            self._forget(port_id, changes)
             ofport = self.dead.pop(port_id, None)
             if ofport:
-                deletes.setdefault(self.int_br, []).append(
-                    flows.dead_port_drop(ofport).delete_spec())
-        self._apply({}, deletes)
+                changes.delete(self.int_br, flows.dead_port_drop(ofport))
+        changes.apply()
 
     def reclaim(self, network_id):
         mapping = self.vlans.reclaim(network_id)
         if mapping is not None:
-            deletes = {}
-            for bridge, flow in self.network_flows(mapping):
-                deletes.setdefault(bridge, []).append(flow.delete_spec())
-            self._apply({}, deletes)
+            changes = flows.Changes()
+            self._cleanup(mapping, changes)
+            changes.apply()
         return mapping
 
-    def _forget(self, port_id, deletes, keep_network=None):
+    def _cleanup(self, mapping, changes):
+        link = self.link(mapping)
+        for bridge, flow in (link.cleanup(self.int_br, mapping) if link else []):
+            changes.delete(bridge, flow)
+
+    def _forget(self, port_id, changes, keep_network=None):
         network_id = self.vlans.network_of(port_id)
         if network_id is None or network_id == keep_network:
             return
         last = self.vlans.remove_port(port_id)
         if last is not None:
             self.vlans.reclaim(last.network_id)
-            for bridge, flow in self.network_flows(last):
-                deletes.setdefault(bridge, []).append(flow.delete_spec())
+            self._cleanup(last, changes)
 
     def restore(self, vif_ports, port_vlans):
         """Rebuild local VLANs from the ports' tags and other_config after a restart."""
@@ -121,17 +142,10 @@ class PortWiring:
 
     def reprogram_all(self):
         """Every per-network and dead-port flow again (after ovs-vswitchd lost them)."""
-        adds = {}
+        changes = flows.Changes()
         for mapping in self.vlans.networks():
             for bridge, flow in self.network_flows(mapping):
-                adds.setdefault(bridge, []).append(flow.add_spec())
+                changes.add(bridge, flow)
         for ofport in self.dead.values():
-            adds.setdefault(self.int_br, []).append(flows.dead_port_drop(ofport).add_spec())
-        self._apply(adds, {})
-
-    @staticmethod
-    def _apply(adds, deletes):
-        for bridge in set(adds) | set(deletes):
-            with bridge.flows.deferred() as batch:
-                batch.delete_specs(deletes.get(bridge, []))
-                batch.add_specs(adds.get(bridge, []))
+            changes.add(self.int_br, flows.dead_port_drop(ofport))
+        changes.apply()

@@ -1,5 +1,6 @@
-"""Agent heartbeats: the first report is a call with start_flag, the next ones casts; a
-failed report is logged and the next one tried."""
+"""Agent heartbeats: the first report is a call with start_flag, the next ones casts (calls
+when the agent wants to hear of a comeback after failed reports); a failed report is logged
+and the next one tried."""
 
 import threading
 
@@ -43,3 +44,21 @@ def test_a_started_reporter_reports_at_once_and_stops():
     reporter._thread.join(5)
     assert not reporter._thread.is_alive()
     assert api.reports == [({'host': 'h1', 'start_flag': True}, True)]
+
+
+def test_with_on_revived_every_report_is_a_call_and_a_comeback_is_told():
+    api = FakeReportsApi()
+    revived = []
+    reporter = state_reporter.StateReporter(api, 'ctx', _state, interval=30,
+                                            on_revived=lambda: revived.append(True))
+    reporter.report()
+    reporter.report()
+    assert [use_call for _state, use_call in api.reports] == [True, True]
+    assert revived == []
+    api.fail = 2
+    reporter.report()
+    reporter.report()
+    assert revived == []
+    reporter.report()
+    reporter.report()
+    assert revived == [True]

@@ -1,108 +1,16 @@
 """The OVS agent's decisions with fake bridges and a fake server: batching, dead VLAN,
 reclaim, restore after a restart, retry after an RPC failure, canary."""
 
-import contextlib
-
 import pytest
 
 from netmgr.agent.l2.ovs import flows
 from netmgr.agent.l2.ovs import local_vlans
 from netmgr.agent.l2.ovs import agent as ovs_agent
 from netmgr.agent.l2.ovs import bridges as ovs_bridges
-from netmgr.agent.linux import ofctl
-from netmgr.agent.linux import ovs_lib
 from netmgr.agent.linux import ovsdb_monitor
 from netmgr.conf import ovs_agent as ovs_conf
 from netmgr import devnames
-
-
-class FakeFlows:
-    def __init__(self):
-        self.specs = set()
-        self.runs = 0
-
-    @contextlib.contextmanager
-    def deferred(self):
-        batch = ofctl.FlowBatch()
-        yield batch
-        for verb, specs in batch.runs():
-            self.runs += 1
-            for spec in specs:
-                if verb == 'add-flows':
-                    self.specs.add(spec)
-                else:   # non-strict delete: every rule whose text starts with the match
-                    self.specs = {s for s in self.specs if not s.startswith(spec + ',')}
-
-    def dump_flows(self, table=None):
-        return [s for s in self.specs if s.startswith('table=%d,' % table)]
-
-
-class FakeOvsdb:
-    @contextlib.contextmanager
-    def transaction(self):
-        yield object()
-
-
-class FakeBridge:
-    def __init__(self, name):
-        self.name = name
-        self.ovsdb = FakeOvsdb()
-        self.flows = FakeFlows()
-        self.ports = {}         # name -> [VifPort, tag, other_config]
-
-    def plug(self, name, iface_id, ofport, tag=None, other_config=None):
-        self.ports[name] = [ovs_lib.VifPort(name, ofport, iface_id, 'fa:16:3e:00:00:01',
-                                            'vm', self.name), tag, other_config or {}]
-
-    def unplug(self, name):
-        del self.ports[name]
-
-    def vif_ports(self):
-        return [entry[0] for entry in self.ports.values()]
-
-    def port_vlans(self, names):
-        return {n: (self.ports[n][1], self.ports[n][2]) for n in names if n in self.ports}
-
-    def set_port_vlan(self, name, tag, other_config, txn=None):
-        self.ports[name][1:] = [tag, dict(other_config)]
-
-    def tag(self, name):
-        return self.ports[name][1]
-
-
-class FakeServer:
-    """The plugin RPC API: ports {id: details}; records calls; can fail N times."""
-
-    def __init__(self):
-        self.ports = {}
-        self.calls = []
-        self.fail = 0
-
-    def add(self, port_id, network_id, network_type='vlan', physnet='physnet1', seg=100,
-            admin_state_up=True, host='h1'):
-        self.ports[port_id] = {'device': port_id, 'port_id': port_id,
-                               'network_id': network_id, 'admin_state_up': admin_state_up,
-                               'network_type': network_type, 'physical_network': physnet,
-                               'segmentation_id': seg, 'host': host}
-
-    def _maybe_fail(self):
-        if self.fail:
-            self.fail -= 1
-            raise TimeoutError('MessagingTimeout')
-
-    def get_devices_details_list(self, context, devices, agent_id, host):
-        self._maybe_fail()
-        self.calls.append(('details', sorted(devices)))
-        return [self.ports[d] if d in self.ports and self.ports[d]['host'] == host
-                else {'device': d} for d in devices]
-
-    def update_device_list(self, context, up, down, agent_id, host):
-        self._maybe_fail()
-        self.calls.append(('update', list(up), list(down)))
-
-    def get_ports_on_host(self, context, host):
-        self._maybe_fail()
-        return [p for p, d in self.ports.items() if d['host'] == host]
+from tests.unit.agent.l2.ovs.fakes import FakeBridge, FakeServer
 
 
 @pytest.fixture
@@ -283,8 +191,8 @@ def test_lost_flows_are_programmed_again_when_the_canary_is_gone(lab):
     agent.start_sync()
     agent.process_once()
     before_int, before_phys = set(int_br.flows.specs), set(phys.flows.specs)
-    int_br.flows.specs.clear()
-    phys.flows.specs.clear()
+    int_br.flows.clear()
+    phys.flows.clear()
     agent.check_canary()
     assert int_br.flows.specs == before_int and phys.flows.specs == before_phys
 

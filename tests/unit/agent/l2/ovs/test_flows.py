@@ -1,9 +1,10 @@
 """The OVS agent's flows: the base rules, the translation between local VLANs and segments,
-the dead port drop and the canary."""
+the dead port drop and the canary; flow changes on several bridges."""
 
 from netmgr.agent.l2.ovs import flows
 from netmgr.agent.l2.ovs import local_vlans
 from netmgr import constants as const
+from tests.unit.agent.l2.ovs.fakes import FakeBridge
 
 NET_A = 'net-a'
 
@@ -46,7 +47,23 @@ def test_base_flows_switch_normally_and_drop_what_comes_up_unmapped():
         'table=0,priority=0,actions=NORMAL', 'table=0,in_port=9,priority=2,actions=drop']
 
 
-def test_only_flat_vlan_and_local_networks_are_wired():
-    assert set(flows.SUPPORTED_TYPES) == {const.TYPE_FLAT, const.TYPE_VLAN, const.TYPE_LOCAL}
+def test_flat_vlan_local_and_tunnel_networks_are_wired_tunnels_without_physical_flows():
+    assert set(flows.SUPPORTED_TYPES) == {const.TYPE_FLAT, const.TYPE_VLAN, const.TYPE_LOCAL,
+                                          const.TYPE_VXLAN, const.TYPE_GRE, const.TYPE_GENEVE}
     mapping = local_vlans.LocalVlan(NET_A, 6, const.TYPE_VXLAN, None, 301)
     assert flows.local_vlan_flows(mapping, 10, 20) == (None, None)
+
+
+def test_changes_apply_deletes_then_adds_once_per_bridge():
+    one, two = FakeBridge('one'), FakeBridge('two')
+    changes = flows.Changes()
+    assert not changes
+    changes.add(one, flows.dead_port_drop(5))
+    changes.delete(one, flows.dead_port_drop(5))
+    changes.add(two, flows.canary())
+    assert changes
+    changes.apply()
+    assert one.flows.log == [('del-flows', 'table=0,in_port=5'),
+                             ('add-flows', 'table=0,in_port=5,priority=2,actions=drop')]
+    assert two.flows.specs == {flows.canary().add_spec()}
+    assert not changes

@@ -15,17 +15,33 @@ WIREABLE = {'port_id': 'p1', 'network_id': 'net-a', 'admin_state_up': True,
             'network_type': 'vlan', 'physical_network': 'physnet1', 'segmentation_id': 150}
 
 
-@pytest.mark.parametrize('change, wireable', [
-    ({}, True),
-    ({'network_type': 'flat', 'segmentation_id': None}, True),
-    ({'network_type': 'local', 'physical_network': None}, True),
-    ({'physical_network': 'physnet9'}, False),
-    ({'network_type': 'vxlan', 'physical_network': None}, False),
-    ({'admin_state_up': False}, False),
-    ({'port_id': None}, False),
-    ({'network_id': None}, False)])
-def test_which_ports_may_be_wired(change, wireable):
-    assert port_wiring.is_wireable(dict(WIREABLE, **change), LINKS) is wireable
+class Carrier:
+    """An overlay carrying ``types``."""
+
+    def __init__(self, *types):
+        self.types = types
+
+    def carries(self, network_type):
+        return network_type in self.types
+
+
+@pytest.mark.parametrize('change, overlay, reason', [
+    ({}, None, None),
+    ({'network_type': 'flat', 'segmentation_id': None}, None, None),
+    ({'network_type': 'local', 'physical_network': None}, None, None),
+    ({'network_type': 'gre', 'physical_network': None}, Carrier('vxlan', 'gre'), None),
+    ({'physical_network': 'physnet9'}, None,
+     'physical network physnet9 is not mapped ([OVS] bridge_mappings)'),
+    ({'network_type': 'vxlan', 'physical_network': None}, None,
+     'no tunnel type vxlan configured ([AGENT] tunnel_types)'),
+    ({'network_type': 'geneve', 'physical_network': None}, Carrier('vxlan'),
+     'no tunnel type geneve configured ([AGENT] tunnel_types)'),
+    ({'network_type': 'opflex'}, None, 'network type opflex is not carried by this agent'),
+    ({'admin_state_up': False}, None, port_wiring.ADMIN_DOWN),
+    ({'port_id': None}, None, 'not bound to this host'),
+    ({'network_id': None}, None, 'not bound to this host')])
+def test_which_ports_may_be_wired_and_why_not(change, overlay, reason):
+    assert port_wiring.unwireable_reason(dict(WIREABLE, **change), LINKS, overlay) == reason
 
 
 def test_a_network_has_flows_on_both_bridges_unless_it_is_local():
