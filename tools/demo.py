@@ -33,6 +33,7 @@ sys.path.insert(0, str(REPO))
 
 from netmgr.agent.linux import ip_lib  # noqa: E402
 from netmgr import constants  # noqa: E402
+from netmgr import devnames  # noqa: E402
 from tests.fixtures import agents as agents_mod  # noqa: E402
 from tests.fixtures import compute as compute_mod  # noqa: E402
 from tests.fixtures import gateway as gateway_mod  # noqa: E402
@@ -162,21 +163,11 @@ class Demo:
                                n['provider:segmentation_id'], n['mtu'])
                                for name, n in self.nets.items()))
         self.report.step('the gateway host serves DHCP on net1 and net2 and wires routerA')
-        ready = self.settled(lambda: all(self.gateway.dhcp_served(n['id'])
-                                         for n in self.nets.values()) and
-                             gateway_mod.router_ports_active(self.admin, self.router['id']))
+        ready = agents_mod.seconds_until(
+            lambda: all(self.gateway.dhcp_served(n['id']) for n in self.nets.values()) and
+            gateway_mod.router_ports_active(self.admin, self.router['id']), SETTLE)
         self.report.result('DHCP and routerA ready on the gateway', ready is not None,
                            'in %.2f s' % ready if ready is not None else '')
-
-    @staticmethod
-    def settled(predicate, timeout=SETTLE):
-        """Seconds until ``predicate`` held, or None if it did not within ``timeout``."""
-        start = time.monotonic()
-        try:
-            agents_mod.wait_for(predicate, timeout=timeout, interval=0.1)
-        except AssertionError:
-            return None
-        return time.monotonic() - start
 
     # ---- instances -------------------------------------------------------------------------
 
@@ -222,15 +213,20 @@ class Demo:
     # ---- checks ----------------------------------------------------------------------------
 
     def reaches(self, namespace, address, timeout=20):
-        return self.settled(lambda: compute_mod.ping(namespace, address), timeout)
+        return agents_mod.seconds_until(lambda: compute_mod.ping(namespace, address), timeout)
 
     def check(self):
         vm1, vm2, netlab = self.vms['vm1'], self.vms['vm2'], self.lab.netlab
         self.report.step('ping vm1 (compute-1, net1) -> vm2 (compute-2, net2) through routerA')
         took = self.reaches(vm1['namespace'], vm2['ip'])
-        self.report.result('vm1 -> vm2 across the router', took is not None,
-                           '%s -> %s, over vxlan through the gateway host%s' % (
-                               vm1['ip'], vm2['ip'], ', %.2f s' % took if took else ''))
+        port = devnames.tunnel_port_name('vxlan', self.hosts['gateway'].local_ip)
+        missing = [role for role in ('compute-1', 'compute-2') if port not in
+                   self.hosts[role].port_names(self.hosts[role].tunnel_bridge)]
+        self.report.result('vm1 -> vm2 across the router', took is not None and not missing,
+                           '%s -> %s in %s s, via the gateway host (tunnel port %s %s)' % (
+                               vm1['ip'], vm2['ip'], '%.2f' % took if took else '-', port,
+                               'missing on ' + ', '.join(missing) if missing
+                               else 'on compute-1 and compute-2'))
         self.report.step('vm2 -> the outside host, which sees the router\'s address (SNAT)')
         seen = None
         if self.reaches(vm2['namespace'], EXTERNAL_GATEWAY) is not None:
@@ -259,7 +255,7 @@ class Demo:
             return
         self.report.step('disassociate the floating IP')
         self.api.put('/v2.0/floatingips/%s' % fip['id'], {'floatingip': {'port_id': None}})
-        gone = self.settled(lambda: not netlab.ping(self.outside, address), timeout=20)
+        gone = agents_mod.seconds_until(lambda: not netlab.ping(self.outside, address), 20)
         self.report.result('after disassociation the floating IP no longer answers',
                            gone is not None)
 
@@ -268,8 +264,8 @@ class Demo:
     def cleanup(self):
         self.report.step('cleaning up')
         steps = [lambda c=c: self.delete_instances(c) for c in self.computes.values()]
-        if self.server is not None:
-            steps.append(self.delete_resources)
+        if self.server is not None and self.gateway is not None:
+            steps.append(lambda: self.gateway.delete_everything(self.admin))
         if self.lab is not None:
             steps.append(lambda: agents_mod.stop_agents(
                 [a for host in self.lab.hosts for a in host.agents.values()]))
@@ -297,38 +293,20 @@ class Demo:
                 raise AssertionError('netmgr-compute delete %s: %s' % (
                     name, (done.stderr.strip().splitlines() or [''])[-1]))
 
-    def delete_resources(self):
-        """Through the API; the agents remove what they made for it."""
-        api, admin = self.api, self.admin
-        for fip in api.list('floatingips'):
-            api.remove('floatingip', fip['id'])
-        for router in api.list('routers'):
-            self.gateway.router_ids.append(router['id'])
-            for port in api.list('ports', {'device_id': router['id'],
-                                           'device_owner': 'network:router_interface'}):
-                resp = api.put('/v2.0/routers/%s/remove_router_interface' % router['id'],
-                               {'port_id': port['id']})
-                assert resp.status == 200, resp
-            api.remove('router', router['id'])
-        for network in admin.list('networks'):
-            self.gateway.network_ids.append(network['id'])
-            admin.remove('network', network['id'])
-        self.gateway.wait_all_removed(admin)
-
     # ---- left running (--keep) and removed later (--cleanup) -------------------------------
 
     def keep(self):
         state = {'lab': self.lab.record(), 'roles': list(self.hosts), 'vhost': self.vhost,
                  'server': [self.server.pid, self.server.port, str(self.server.config)]}
         (self.workdir / STATE_FILE).write_text(json.dumps(state))
-        pids = [self.server.pid] + [p.pid for h in self.lab.hosts
-                                    for p in list(h.agents.values()) + [h.relay]]
-        print('\nLeft running (--keep): API http://127.0.0.1:%d/v2.0 (X-Project-Id: %s)'
-              % (self.server.port, TENANT))
-        print('  hosts: %s' % ', '.join('%s %s (ip netns exec %s ...)' % (
-            role, h.name, h.namespace) for role, h in self.hosts.items()))
-        print('  processes: %s (and each host\'s ovsdb-server, ovs-vswitchd); configs and '
-              'logs in %s' % (' '.join(str(p) for p in pids), self.workdir))
+        print('\nLeft running (--keep): API http://127.0.0.1:%d/v2.0 (X-Project-Id: %s), '
+              'netmgr-server pid %d' % (self.server.port, TENANT, self.server.pid))
+        for role, h in self.hosts.items():
+            print('  %s %s: ip netns exec %s ...; pids: %s, relay %d (and its ovsdb-server, '
+                  'ovs-vswitchd)' % (role, h.name, h.namespace, ', '.join(
+                      '%s agent %d' % item for item in sorted(
+                          (kind, a.pid) for kind, a in h.agents.items())), h.relay.pid))
+        print('  configs and logs in %s' % self.workdir)
         print('  instances: ip netns exec %s ping %s' % (self.vms['vm1']['namespace'],
                                                          self.vms['vm2']['ip']))
         print('  remove it all: .venv/bin/python tools/demo.py --cleanup --workdir %s'
@@ -370,6 +348,7 @@ def main(argv=None):
     if args.cleanup:
         if not args.workdir:
             parser.error('--cleanup needs the --workdir of the --keep run')
+        report.step('reading what the --keep run left in %s' % args.workdir)
         Demo.resume(args.workdir, report).cleanup()
         report.print()
         return 1 if report.failures else 0
