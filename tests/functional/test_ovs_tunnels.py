@@ -7,8 +7,9 @@ address of the host's namespace.
 Instances on two hosts ping across vxlan, geneve and gre networks; another tenant's network
 with the same CIDR is not reached. With L2 population, a host without ports on a network gets
 none of its floods (and does get them with l2_population off, so the count can fail). A
-kill -9'd agent restarted and a restarted ovs-vswitchd cost established traffic about a second
-at most, and no other host's br-tun flow is rewritten."""
+kill -9'd agent restarted (after a port of another host went meanwhile) and a restarted
+ovs-vswitchd cost established traffic about a second at most, the host's br-tun converges to
+the server's state, and no other host's br-tun flow is rewritten."""
 
 import re
 import threading
@@ -239,6 +240,12 @@ class Pinger:
         self._thread.join()
 
 
+def unicast_to(where, mac):
+    """Whether ``where``'s br-tun has an L2 population entry for ``mac``."""
+    return any(table == 20 and priority == 2 and ('dl_dst', mac) in match
+               for table, priority, match, _actions in br_tun_rules(where))
+
+
 def test_agent_kill_and_vswitchd_restart_keep_traffic_and_other_hosts_flows(
         ovs_hosts, agent_factory, rpc_options, server):
     h1, h2, h3 = hosts(ovs_hosts, agent_factory, rpc_options, server)
@@ -247,19 +254,25 @@ def test_agent_kill_and_vswitchd_restart_keep_traffic_and_other_hosts_flows(
     network = admin.show('network', network['id'])
     a1, a2, a3 = [Instance(ovs_hosts, admin, where, network, '10.74.0.1%d' % n)
                   for n, where in enumerate((h1, h2, h3), 1)]
-    active(admin, a1, a2, a3)
+    gone = Instance(ovs_hosts, admin, h3, network, '10.74.0.23')
+    active(admin, a1, a2, a3, gone)
     linked(a1, a2, a3)
     lab = ovs_hosts.netlab
     assert lab.ping_within(a1.namespace, '10.74.0.12')
     assert lab.ping_within(a3.namespace, '10.74.0.12')
-    others = (h1, h3)
+    others, mac = (h1, h3), gone.port['mac_address']
+    wait_for(lambda: unicast_to(h2, mac), timeout=SETTLE, message='entry of the port to go')
+    own = {rule for rule in br_tun_rules(h2) if ('dl_dst', mac) not in rule[2]}
 
-    # kill -9 of host 2's agent, then a restart: its flows stay, then are in step again
-    before, since = [br_tun_rules(h) for h in others], time.monotonic()
+    # kill -9 of host 2's agent; a port of host 3 goes meanwhile (the cast saying so never
+    # reaches host 2); the restarted agent converges from one pull, keeping its flows
     resyncs = h2.agent.log_text().count('resynchronised')
     with Pinger(lab, a1.namespace, '10.74.0.12') as pinger:
         h2.agent.kill()
         assert lab.ping(a1.namespace, '10.74.0.12')         # nothing drives host 2 now
+        admin.remove('port', gone.port['id'])
+        wait_for(lambda: not unicast_to(h1, mac), timeout=SETTLE, message='host 1 told')
+        before, since = [br_tun_rules(h) for h in others], time.monotonic()
         h2.agent.start()
         wait_for(lambda: h2.agent.log_text().count('resynchronised') > resyncs,
                  timeout=SETTLE, message='the restarted agent in step with the server')
@@ -267,6 +280,7 @@ def test_agent_kill_and_vswitchd_restart_keep_traffic_and_other_hosts_flows(
     assert pinger.sent > 5 and pinger.lost <= 1, (pinger.sent, pinger.lost)
     for where, rules in zip(others, before):
         assert_not_rewritten(rules, br_tun_rules(where), time.monotonic() - since)
+    assert set(br_tun_rules(h2)) == own         # the stale entry swept, nothing else lost
 
     # host 2's ovs-vswitchd restarts: every flow of its bridges is gone, the agent puts them
     # back from its state
@@ -281,5 +295,6 @@ def test_agent_kill_and_vswitchd_restart_keep_traffic_and_other_hosts_flows(
     recovered = time.monotonic() - started
     for where, rules in zip(others, before):
         assert_not_rewritten(rules, br_tun_rules(where), time.monotonic() - since)
+    assert set(br_tun_rules(h2)) == own
     assert recovered < 15, recovered
     assert _status(admin, a2.port['id']) == 'ACTIVE'
